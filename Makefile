@@ -1,0 +1,47 @@
+# Two commands: `make run` (set up and serve the map) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run setup test install install-dev check bench districts boundaries clean
+
+# Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Migrate and load the 2025 layout; the loader keeps what officials have edited.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_layout
+
+run: setup
+	$(PY) manage.py runserver $(HOST)
+
+test: install-dev
+	$(PY) -m pytest
+
+check: install
+	$(PY) manage.py check
+
+# Rebuild the geodata from its sources (needs the development requirements).
+districts: install-dev
+	$(PY) manage.py build_districts
+boundaries: install-dev
+	$(PY) manage.py build_cluster_boundaries
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

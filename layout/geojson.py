@@ -1,0 +1,101 @@
+"""The only code that builds GeoJSON (RFC 7946, WGS-84 unless a datum is asked for)."""
+from django.db.models import Count, Prefetch
+
+from layout import formats, geometry
+from layout.models import Cluster, District, IndustryChain
+
+DATUMS = ("wgs84", "gcj02")
+
+
+def _geometry(value, datum):
+    """A stored GeoJSON geometry, shifted to GCJ-02 when the basemap needs it."""
+    if not value:
+        return None
+    if datum == "gcj02":
+        return geometry.to_geojson(geometry.wgs84_to_gcj02(geometry.parse_geometry(value, ("Polygon", "MultiPolygon", "Point"))))
+    return value
+
+
+def feature_collection(features, **members):
+    return {"type": "FeatureCollection", "features": list(features), **members}
+
+
+def district_feature(district, datum="wgs84"):
+    return {
+        "type": "Feature",
+        "id": district.adcode,
+        "geometry": _geometry(district.boundary, datum),
+        "properties": {
+            "adcode": district.adcode,
+            "name": formats.bilingual(district, "name"),
+            "name_zh": district.name_zh,
+            "name_en": district.name_en,
+            "cluster_count": getattr(district, "cluster_count", None),
+        },
+    }
+
+
+def district_feature_collection(districts=None, datum="wgs84"):
+    if districts is None:
+        districts = District.objects.annotate(cluster_count=Count("clusters"))
+    return feature_collection(district_feature(d, datum) for d in districts)
+
+
+def chain_properties(chain):
+    if chain is None:
+        return None
+    return {
+        "slug": chain.slug,
+        "name": formats.bilingual(chain, "name"),
+        "name_zh": chain.name_zh,
+        "name_en": chain.name_en,
+        "colour": chain.colour,
+    }
+
+
+def cluster_feature(cluster, datum="wgs84"):
+    """A cluster as a Feature: its boundary (null where its location is not published)."""
+    chains = [cluster.primary_chain, *cluster.other_chains.all()] if cluster.primary_chain else list(
+        cluster.other_chains.all())
+    return {
+        "type": "Feature",
+        "id": cluster.slug,
+        "geometry": _geometry(cluster.boundary, datum),
+        "properties": {
+            "slug": cluster.slug,
+            "number": cluster.number,
+            "name": formats.bilingual(cluster, "name"),
+            "name_zh": cluster.name_zh,
+            "name_en": cluster.name_en,
+            "district": {
+                "adcode": cluster.district.adcode,
+                "name": formats.bilingual(cluster.district, "name"),
+            },
+            "primary_chain": chain_properties(cluster.primary_chain),
+            "chains": [chain_properties(c) for c in chains if c is not None],
+            "space_m2": cluster.space_m2,
+            "space_text": formats.format_space(cluster.space_m2),
+            "investment_cny": cluster.investment_cny,
+            "investment_text": formats.format_investment(cluster.investment_cny),
+            "scenario_count": cluster.scenario_count,
+            "boundary_status": cluster.boundary_status,
+            "boundary_status_text": cluster.get_boundary_status_display() if cluster.boundary else None,
+            "anchor": _geometry(cluster.anchor, datum),
+            "anchor_confidence": cluster.anchor_confidence,
+            "url": cluster.get_absolute_url(),
+        },
+    }
+
+
+def clusters_for_map():
+    return (
+        Cluster.objects.select_related("district", "primary_chain")
+        .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
+        .annotate(scenario_count=Count("scenarios", distinct=True))
+    )
+
+
+def cluster_feature_collection(clusters=None, datum="wgs84"):
+    if clusters is None:
+        clusters = clusters_for_map()
+    return feature_collection(cluster_feature(c, datum) for c in clusters)

@@ -1,0 +1,181 @@
+"""Pure shapely functions: GeoJSON geometry validation, area, discs and datum conversion."""
+import json
+import math
+import re
+
+import prcoords
+import shapely
+from pyproj import Geod
+from shapely.geometry import mapping, shape
+
+# Shanghai's extent in WGS-84 (lon/lat), with a margin of about 5 km around the
+# city boundary in geodata/districts.geojson, so that any shape outside it is
+# certainly not a Shanghai boundary (and a lat/lon swap is caught).
+SHANGHAI_EXTENT = (120.80, 30.62, 122.30, 31.93)
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+POINT = ("Point",)
+
+# Share of a cluster's area that must lie inside its district. Not 1.0: boundaries
+# drawn by hand on a simplified basemap touch the district border.
+MIN_SHARE_IN_DISTRICT = 0.95
+
+WGS84 = Geod(ellps="WGS84")
+
+
+class GeometryError(ValueError):
+    """A geometry that cannot be stored, with a message an official can act on."""
+
+    def __init__(self, message, location=None):
+        super().__init__(message)
+        self.message = message
+        self.location = location  # (lon, lat) where the problem is, when known
+
+
+def describe_point(lon, lat):
+    return f"{lat:.5f}° N, {lon:.5f}° E (lon, lat = {lon:.6f}, {lat:.6f})"
+
+
+def parse_geometry(value, allowed_types=POLYGONAL):
+    """Return the shapely geometry of a GeoJSON geometry (dict or JSON text), or raise GeometryError."""
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise GeometryError(f"This is not GeoJSON: {exc}.") from exc
+    if not isinstance(value, dict) or "type" not in value:
+        raise GeometryError("This is not a GeoJSON geometry: an object with a \"type\" is expected.")
+    kind = value.get("type")
+    if kind == "Feature":
+        raise GeometryError("A GeoJSON Feature was given; give its \"geometry\" only.")
+    if kind == "FeatureCollection":
+        raise GeometryError("A GeoJSON FeatureCollection was given; give one geometry.")
+    if kind not in allowed_types:
+        raise GeometryError(
+            f"Wrong geometry type {kind!r}: expected {' or '.join(allowed_types)}."
+        )
+    try:
+        geom = shape(value)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise GeometryError(f"The {kind} coordinates are malformed: {exc}.") from exc
+    if geom.is_empty:
+        raise GeometryError(f"The {kind} is empty: it has no coordinates.")
+    return geom
+
+
+_REASON = re.compile(r"^(?P<reason>[^\[]+)\[(?P<x>[-\d.eE+]+) (?P<y>[-\d.eE+]+)\]")
+
+
+def check_valid(geom):
+    """Raise GeometryError saying what is wrong and where, if the geometry is not valid (OGC)."""
+    if shapely.is_valid(geom):
+        return
+    reason = shapely.is_valid_reason(geom)
+    match = _REASON.match(reason)
+    if not match:
+        raise GeometryError(f"The shape is not valid: {reason}.")
+    lon, lat = float(match["x"]), float(match["y"])
+    what = match["reason"].strip()
+    if what == "Self-intersection":
+        message = f"The boundary crosses itself near {describe_point(lon, lat)}."
+    elif what == "Ring Self-intersection":
+        message = f"A ring of the boundary touches itself near {describe_point(lon, lat)}."
+    elif what == "Too few points":
+        message = f"A ring has too few points near {describe_point(lon, lat)}."
+    else:
+        message = f"The shape is not valid ({what}) near {describe_point(lon, lat)}."
+    raise GeometryError(message, location=(lon, lat))
+
+
+def check_in_extent(geom, extent=SHANGHAI_EXTENT):
+    """Raise GeometryError if any coordinate lies outside Shanghai's extent."""
+    min_lon, min_lat, max_lon, max_lat = extent
+    coords = shapely.get_coordinates(geom)
+    outside = [
+        (x, y) for x, y in coords if not (min_lon <= x <= max_lon and min_lat <= y <= max_lat)
+    ]
+    if not outside:
+        return
+    x, y = outside[0]
+    hint = ""
+    if min_lon <= y <= max_lon and min_lat <= x <= max_lat:
+        hint = " The numbers look like (lat, lon): GeoJSON wants (lon, lat)."
+    raise GeometryError(
+        f"{len(outside)} point(s) lie outside Shanghai, the first at lon {x:.6f}, lat {y:.6f}.{hint}",
+        location=(x, y),
+    )
+
+
+def validate_geojson(value, allowed_types=POLYGONAL, extent=SHANGHAI_EXTENT):
+    """Parse and fully check a GeoJSON geometry; return the shapely geometry."""
+    geom = parse_geometry(value, allowed_types)
+    check_in_extent(geom, extent)
+    check_valid(geom)
+    return geom
+
+
+def share_within(inner, outer):
+    """Share (0..1) of inner's area that lies inside outer."""
+    if inner.area == 0:
+        return 1.0 if outer.covers(inner) else 0.0
+    return shapely.intersection(inner, outer).area / inner.area
+
+
+def geodesic_area_m2(geom):
+    """Area of a lon/lat polygon on the WGS-84 ellipsoid, in m²."""
+    area, _perimeter = WGS84.geometry_area_perimeter(geom)
+    return abs(area)
+
+
+def geodesic_disc(lon, lat, area_m2, segments=64):
+    """A polygon approximating the geodesic circle of the given area around (lon, lat)."""
+    radius = math.sqrt(area_m2 / math.pi)
+    azimuths = [360.0 * i / segments for i in range(segments)]
+    lons, lats, _ = WGS84.fwd([lon] * segments, [lat] * segments, azimuths, [radius] * segments)
+    ring = list(zip(lons, lats))
+    return shapely.Polygon(ring + ring[:1])
+
+
+def _convert(geom, func):
+    def convert_array(coords):
+        out = []
+        for x, y in coords:
+            c = func(prcoords.Coords(y, x))
+            out.append((c.lon, c.lat))
+        return out
+
+    return shapely.transform(geom, convert_array)
+
+
+def wgs84_to_gcj02(geom):
+    """Shift a WGS-84 geometry to GCJ-02, the datum of AMap and Tencent tiles."""
+    return _convert(geom, prcoords.wgs_gcj)
+
+
+def gcj02_to_wgs84(geom):
+    """Shift a GCJ-02 geometry (AMap, Tencent) back to WGS-84, by the iterative exact inverse."""
+    return _convert(geom, prcoords.gcj_wgs_bored)
+
+
+def bd09_to_wgs84(geom):
+    """Shift a BD-09 geometry (Baidu) to WGS-84."""
+    return _convert(geom, prcoords.bd_wgs_bored)
+
+
+def to_geojson(geom, precision=6):
+    """RFC 7946 geometry dict: exterior rings counter-clockwise, coordinates rounded."""
+    if precision is not None:
+        geom = shapely.set_precision(geom, 10**-precision)
+    if geom.geom_type in POLYGONAL:
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    return _round(mapping(geom), precision)
+
+
+def _round(obj, precision):
+    if isinstance(obj, dict):
+        return {k: _round(v, precision) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [float(v) if precision is None else round(float(v), precision) for v in obj]
+        return [_round(v, precision) for v in obj]
+    return obj

@@ -1,0 +1,334 @@
+"""The 2025 layout: districts, industry chains, clusters, scenarios, projects and their sources."""
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from layout import geometry
+
+# Absurdity limits: the whole 2025 layout releases 15 million m² and 50.9 billion CNY, so a
+# single record far above these is a typing error (an extra zero, or 亿 typed as 元 × 10^8).
+MAX_SPACE_M2 = 100_000_000  # 100 km² of industrial floor space
+MAX_INVESTMENT_CNY = 1_000_000_000_000  # 1 trillion CNY
+
+
+def validate_boundary(value):
+    """Field validator: a valid WGS-84 Polygon/MultiPolygon inside Shanghai."""
+    if value in (None, ""):
+        return
+    try:
+        geometry.validate_geojson(value, geometry.POLYGONAL)
+    except geometry.GeometryError as exc:
+        raise ValidationError(exc.message, code="invalid_geometry") from exc
+
+
+def validate_anchor(value):
+    """Field validator: a WGS-84 Point inside Shanghai."""
+    if value in (None, ""):
+        return
+    try:
+        geometry.validate_geojson(value, geometry.POINT)
+    except geometry.GeometryError as exc:
+        raise ValidationError(exc.message, code="invalid_geometry") from exc
+
+
+def space_field(**kwargs):
+    return models.PositiveBigIntegerField(
+        _("space (m²)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SPACE_M2)],
+        help_text=_("Industrial space in square metres (1 万平方米 = 10,000 m²). Empty = not published."),
+        **kwargs,
+    )
+
+
+def investment_field(**kwargs):
+    return models.PositiveBigIntegerField(
+        _("investment (CNY)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INVESTMENT_CNY)],
+        help_text=_("In yuan (1 亿元 = 100,000,000 CNY). Empty = not published."),
+        **kwargs,
+    )
+
+
+def source_field(related_name, verbose_name=_("source")):
+    return models.ForeignKey(
+        "Source",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+class SeededModel(models.Model):
+    """A record the seed loader may create; it remembers what the seed wrote to spot edits."""
+
+    seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Source(SeededModel):
+    """Where a figure or a fact comes from: a document, with the wording it uses."""
+
+    key = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source")
+
+    def __str__(self):
+        return self.title
+
+
+class District(SeededModel):
+    """One of Shanghai's 16 districts, by its national administrative code."""
+
+    adcode = models.CharField(_("adcode"), max_length=6, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary])
+    boundary_source = source_field("district_boundaries", _("boundary source"))
+
+    class Meta:
+        ordering = ["adcode"]
+        verbose_name = _("district")
+
+    def __str__(self):
+        return f"{self.name_zh} {self.name_en}"
+
+    def boundary_shape(self):
+        return geometry.parse_geometry(self.boundary) if self.boundary else None
+
+
+class IndustryChain(SeededModel):
+    """One of the 10 forward-looking key industry chains."""
+
+    slug = models.SlugField(unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100)
+    is_trillion_cluster = models.BooleanField(
+        _("trillion-yuan cluster"), default=False,
+        help_text=_("One of the four industries that already form a trillion-yuan cluster."),
+    )
+    colour = models.CharField(_("map colour"), max_length=7, default="#607d8b",
+                              help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."))
+    order = models.PositiveSmallIntegerField(default=0)
+    source = source_field("chains")
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("industry chain")
+
+    def __str__(self):
+        return f"{self.name_zh} {self.name_en}"
+
+
+class BoundaryStatus(models.TextChoices):
+    INDICATIVE = "indicative", _("indicative")
+    OFFICIAL = "official", _("official")
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW_MEDIUM = "low-medium", _("low to medium")
+    LOW = "low", _("low")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Cluster(SeededModel):
+    """A district-level featured-track cluster of the 2025 layout."""
+
+    slug = models.SlugField(unique=True)
+    number = models.PositiveSmallIntegerField(_("number in the layout"), unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="clusters")
+    lead_track_zh = models.CharField(_("lead track (Chinese)"), max_length=200, blank=True)
+    lead_track_en = models.CharField(_("lead track (English)"), max_length=200, blank=True)
+    primary_chain = models.ForeignKey(
+        IndustryChain, verbose_name=_("primary industry chain"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="primary_clusters",
+        help_text=_("Colours the cluster on the map. Empty = not classified."),
+    )
+    other_chains = models.ManyToManyField(IndustryChain, verbose_name=_("other industry chains"),
+                                          blank=True, related_name="secondary_clusters")
+    chains_basis = models.TextField(
+        _("basis of the chain classification"), blank=True,
+        help_text=_("Why the cluster belongs to these chains, e.g. its published name."),
+    )
+    space_m2 = space_field()
+    space_source = source_field("cluster_spaces", _("source of the space"))
+    space_quote = models.CharField(_("wording of the space in the source"), max_length=300, blank=True)
+    investment_cny = investment_field()
+    investment_source = source_field("cluster_investments", _("source of the investment"))
+    investment_quote = models.CharField(_("wording of the investment in the source"), max_length=300,
+                                        blank=True)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary],
+                                help_text=_("WGS-84 Polygon or MultiPolygon. Empty = location not published."))
+    boundary_status = models.CharField(_("boundary status"), max_length=20,
+                                       choices=BoundaryStatus.choices, default=BoundaryStatus.INDICATIVE)
+    boundary_method = models.TextField(_("how the boundary was drawn"), blank=True)
+    anchor = models.JSONField(_("anchor point"), null=True, blank=True, validators=[validate_anchor],
+                              help_text=_("WGS-84 Point. Empty = no published anchor."))
+    anchor_description = models.CharField(_("what the anchor point is"), max_length=300, blank=True)
+    anchor_source = source_field("cluster_anchors", _("source of the anchor"))
+    anchor_confidence = models.CharField(_("anchor confidence"), max_length=20, choices=Confidence.choices,
+                                         default=Confidence.UNKNOWN)
+    published_extent = models.TextField(_("published extent"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="clusters")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("cluster")
+
+    def __str__(self):
+        return f"{self.name_zh} {self.name_en}"
+
+    def get_absolute_url(self):
+        return reverse("cluster_detail", args=[self.slug])
+
+    def boundary_shape(self):
+        return geometry.parse_geometry(self.boundary) if self.boundary else None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.boundary and self.boundary_status == BoundaryStatus.INDICATIVE and not self.boundary_method:
+            errors["boundary_method"] = _("Say how an indicative boundary was drawn.")
+        if self.space_m2 is not None and self.space_source_id is None:
+            errors["space_source"] = _("A published figure needs its source.")
+        if self.investment_cny is not None and self.investment_source_id is None:
+            errors["investment_source"] = _("A published figure needs its source.")
+        if self.anchor and self.anchor_source_id is None:
+            errors["anchor_source"] = _("An anchor point needs its source.")
+        self._check_in_district(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_in_district(self, errors):
+        if not self.boundary or self.district_id is None or "boundary" in errors:
+            return
+        try:
+            shape = geometry.validate_geojson(self.boundary)
+        except geometry.GeometryError:
+            return  # the field validator reports it
+        district_shape = self.district.boundary_shape()
+        if district_shape is None:
+            return
+        share = geometry.share_within(shape, district_shape)
+        if share < geometry.MIN_SHARE_IN_DISTRICT:
+            errors["boundary"] = _(
+                "Only %(share).0f%% of this boundary lies in %(district)s: a cluster must lie "
+                "(almost) entirely in its district."
+            ) % {"share": share * 100, "district": self.district}
+
+
+class ScenarioCategory(models.TextChoices):
+    INCUBATION = "incubation", _("industry incubation · 产业孵化")
+    BREAKTHROUGH = "breakthrough", _("technology breakthrough · 技术攻关")
+    UPGRADING = "upgrading", _("transformation and upgrading · 转型升级")
+    DEMONSTRATION = "demonstration", _("application demonstration · 应用示范")
+
+
+class Scenario(SeededModel):
+    """An open scenario (引凤场景): a public call for companies."""
+
+    title_zh = models.CharField(_("Chinese title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=ScenarioCategory.choices,
+                                null=True, blank=True,
+                                help_text=_("Empty = category not published."))
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="scenarios",
+                                help_text=_("Empty = cluster not published."))
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    source = source_field("scenarios")
+    source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["cluster__number", "title_zh"]
+        verbose_name = _("scenario")
+
+    def __str__(self):
+        return self.title_zh
+
+
+class Sector(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("manufacturing")
+    SERVICES = "services", _("services")
+
+
+class Project(SeededModel):
+    """A project landed at the 2025 conference."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    company_zh = models.CharField(_("company (Chinese)"), max_length=200, blank=True)
+    company_en = models.CharField(_("company (English)"), max_length=200, blank=True)
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="projects")
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="projects")
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, null=True, blank=True,
+                              help_text=_("Empty = not published."))
+    investment_cny = investment_field()
+    figures_zh = models.TextField(_("published figures (Chinese)"), blank=True)
+    figures_en = models.TextField(_("published figures (English)"), blank=True)
+    source = source_field("projects")
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("project")
+
+    def __str__(self):
+        return self.name_zh
+
+    def clean(self):
+        super().clean()
+        if self.cluster_id and self.district_id and self.cluster.district_id != self.district_id:
+            raise ValidationError({"cluster": _("This cluster is in another district.")})
+        if self.investment_cny is not None and self.source_id is None:
+            raise ValidationError({"source": _("A published figure needs its source.")})
+
+
+class HeadlineFigure(SeededModel):
+    """A headline total of the layout (14 clusters, 15 million m², …) with its source."""
+
+    key = models.SlugField(unique=True)
+    label_zh = models.CharField(_("Chinese label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unit"), max_length=20, choices=[
+        ("count", _("count")), ("m2", "m²"), ("cny", "CNY")])
+    qualifier = models.CharField(_("qualifier"), max_length=20, blank=True,
+                                 choices=[("", _("exact")), ("over", _("over"))])
+    order = models.PositiveSmallIntegerField(default=0)
+    source = source_field("headline_figures")
+    source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("headline figure")
+
+    def __str__(self):
+        return f"{self.label_en}: {self.value}"

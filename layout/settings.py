@@ -1,0 +1,137 @@
+"""Django settings, read from the environment with safe development defaults."""
+import importlib.util
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def wheel_library(package, pattern):
+    """Path of a C library bundled in a package's wheel (auditwheel's pkg.libs or delocate's .dylibs)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return None
+    package_dir = Path(spec.origin).parent
+    for folder in (package_dir.parent / f"{package}.libs", package_dir / ".dylibs"):
+        matches = sorted(folder.glob(pattern))
+        if matches:
+            return str(matches[0])
+    return None
+
+
+# django-leaflet's widget imports django.contrib.gis, which loads GDAL and GEOS at import.
+# No system GIS libraries are needed: use the ones the pyogrio and shapely wheels ship.
+# An environment variable wins, for a deployment with its own GDAL/GEOS.
+GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH") or wheel_library("pyogrio", "libgdal*")
+GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH") or wheel_library("shapely", "libgeos_c*")
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+# The development default is only ever used on a developer's machine: production must set its own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "leaflet",
+    "layout.apps.LayoutConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "layout.urls"
+WSGI_APPLICATION = "layout.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "layout" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# ES modules are served as-is; WhiteNoise serves them from the app itself (no CDN) when DEBUG is off.
+WHITENOISE_USE_FINDERS = True
+
+# The map's optional tile layer. None by default: the district basemap drawn from our own
+# data makes the map complete without any tile server (mainland CDNs and intranets).
+# Example: {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+#           "attribution": "© OpenStreetMap contributors", "max_zoom": 18}
+LAYOUT_TILE_LAYER = None
+
+# Shanghai, for the admin map and the public map's initial view.
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (31.2, 121.45),
+    "DEFAULT_ZOOM": 9,
+    "MIN_ZOOM": 8,
+    "MAX_ZOOM": 18,
+    "SPATIAL_EXTENT": (120.85, 30.66, 122.0, 31.88),
+    "TILES": [],
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
+    "ATTRIBUTION_PREFIX": "",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,9 @@
+"""Shared fixtures: the 2025 layout loaded into the test database by the real loader."""
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def layout_data(db):
+    """The districts and the 2025 layout, loaded from geodata/ and seeds/ by `load_layout`."""
+    call_command("load_layout", verbosity=0)
