@@ -9,8 +9,9 @@ def is_chinese(language=None):
     return (language or translation.get_language() or "zh-hans").lower().startswith("zh")
 
 
-def not_published():
-    return _("not published")
+def not_published(language=None):
+    # Spelled out for Chinese so the page never depends on a compiled catalogue for this one.
+    return "未公布" if is_chinese(language) else _("not published")
 
 
 def _trim(number, places, grouping=True):
@@ -24,7 +25,7 @@ def _trim(number, places, grouping=True):
 def format_space(m2, language=None):
     """15000000 → "1500万平方米" / "15,000,000 m²"; None → not published."""
     if m2 is None:
-        return not_published()
+        return not_published(language)
     if is_chinese(language):
         if m2 >= 10_000:
             return f"{_trim(Decimal(m2) / 10_000, 2, grouping=False)}万平方米"
@@ -35,7 +36,7 @@ def format_space(m2, language=None):
 def format_investment(cny, language=None):
     """50900000000 → "509亿元" / "50.9 billion CNY"; None → not published."""
     if cny is None:
-        return not_published()
+        return not_published(language)
     cny = Decimal(cny)
     if is_chinese(language):
         if cny >= 100_000_000:
@@ -52,14 +53,14 @@ def format_investment(cny, language=None):
 
 def format_count(n, language=None):
     if n is None:
-        return not_published()
+        return not_published(language)
     return f"{n:,}"
 
 
 def format_headline(figure, language=None):
     """A HeadlineFigure's value in its unit, with "over" where the source says 超过."""
     if figure.value is None:
-        return not_published()
+        return not_published(language)
     value = int(figure.value) if figure.value == int(figure.value) else figure.value
     text = {"m2": format_space, "cny": format_investment}.get(figure.unit, format_count)(value, language)
     if figure.qualifier == "over":

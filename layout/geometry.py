@@ -5,6 +5,7 @@ import re
 
 import prcoords
 import shapely
+import shapely.ops
 from pyproj import Geod
 from shapely.geometry import mapping, shape
 
@@ -179,3 +180,10 @@ def _round(obj, precision):
             return [float(v) if precision is None else round(float(v), precision) for v in obj]
         return [_round(v, precision) for v in obj]
     return obj
+
+
+def label_point(geom):
+    """Where a name label reads best: the pole of inaccessibility of the largest part."""
+    parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+    largest = max(parts, key=lambda part: part.area)
+    return shapely.ops.polylabel(largest, tolerance=0.0005)

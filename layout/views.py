@@ -1,9 +1,8 @@
-"""Public pages and the GeoJSON API. Thin: data comes from models and layout.geojson."""
+"""Public pages and the GeoJSON API. Thin: data comes from layout.pages and layout.geojson."""
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from layout import geojson
-from layout.models import Cluster
+from layout import geojson, pages
 
 GEOJSON = "application/geo+json"
 
@@ -14,12 +13,12 @@ def _datum(request):
 
 
 def cluster_map(request):
-    return render(request, "layout/cluster_map.html", {})
+    return render(request, "layout/cluster_map.html", pages.cluster_map_context())
 
 
 def cluster_detail(request, slug):
-    cluster = get_object_or_404(Cluster, slug=slug)
-    return render(request, "layout/cluster_detail.html", {"cluster": cluster})
+    cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
+    return render(request, "layout/cluster_detail.html", pages.cluster_detail_context(cluster))
 
 
 def district_geojson(request):

@@ -1,0 +1,50 @@
+"""A visitor clicks the Jiading cluster on the map, reads its popup and follows it to its page."""
+import pytest
+import shapely
+
+from layout.models import Cluster
+
+pytestmark = pytest.mark.browser
+
+JIADING = "310114"
+
+
+def pixel_of(visit, lon, lat):
+    """Where (lon, lat) is drawn on the screen, as the map itself computes it."""
+    return visit.page.evaluate(
+        """([lat, lon]) => {
+            const map = document.getElementById("cluster-map").layoutMap;
+            const point = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }""",
+        [lat, lon],
+    )
+
+
+def test_should_open_cluster_popup_on_click(visit):
+    cluster = Cluster.objects.get(district__adcode=JIADING)
+    assert cluster.boundary, "the Jiading cluster has an indicative boundary to click"
+    inside = shapely.geometry.shape(cluster.boundary).representative_point()
+    visit.goto("/")
+
+    x, y = pixel_of(visit, inside.x, inside.y)
+    # What is under the pointer there is the cluster's own shape, not a panel or label.
+    assert visit.page.evaluate("([x, y]) => document.elementFromPoint(x, y).dataset.slug", [x, y]) == cluster.slug
+    visit.page.mouse.click(x, y)
+
+    popup = visit.page.locator(".leaflet-popup .cluster-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert cluster.name_zh in text and cluster.name_en in text
+    assert "Jiading" in popup.locator(".popup-facts").inner_text()
+    assert popup.locator(".fact-investment dd").inner_text() == "not published"
+    assert popup.locator(".fact-space dd").inner_text() == "not published"
+    assert popup.locator(".fact-boundary dd").inner_text() == "indicative boundary (not official)"
+
+    popup.get_by_role("link").click()
+    visit.page.wait_for_url(f"**{cluster.get_absolute_url()}")
+    visit.page.wait_for_selector("[data-ready=true]", state="attached")
+    assert cluster.name_zh in visit.page.locator("h1").inner_text()
+    assert visit.page.locator(".figure-value").all_inner_texts() == ["not published", "not published"]
+    visit.assert_clean()
