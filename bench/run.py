@@ -1,0 +1,67 @@
+"""Measure what a visitor downloads and how fast the API answers: `make bench` (or .venv/bin/python bench/run.py)."""
+import gzip
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layout.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+REPEAT = 30
+ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+
+
+def kb(n):
+    return f"{n / 1024:7.1f} KB"
+
+
+def measure(client, url):
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body, statistics.median(times)
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    call_command("load_layout", verbosity=0)
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"{"what":60} {'bytes':>10} {'gzip':>10} {'median':>9}")
+    districts = (ROOT / "geodata" / "districts.geojson").read_bytes()
+    print(f"{"geodata/districts.geojson":60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
+    for url in ["/", "/clusters/jiading-intelligent-connected-new-energy-vehicles/", "/api/v1/districts.geojson",
+                "/api/v1/clusters.geojson", "/api/v1/clusters.geojson?datum=gcj02"]:
+        response, body, median = measure(client, url)
+        if response.status_code != 200:
+            print(f"{url:60} HTTP {response.status_code}")
+            continue
+        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
+    _response, html, _median = measure(client, "/")
+    total, total_gz = len(html), len(gzip.compress(html))
+    for asset in sorted(set(ASSET.findall(html.decode()))):
+        response = client.get(asset)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        total += len(body)
+        total_gz += len(gzip.compress(body))
+    print(f"{"page weight of / (HTML + same-host assets)":60} {kb(total)} {kb(total_gz)}")
+
+
+if __name__ == "__main__":
+    main()
