@@ -43,9 +43,9 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("load_layout", verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{"what":60} {'bytes':>10} {'gzip':>10} {'median':>9}")
+    print(f"{'what':60} {'bytes':>10} {'gzip':>10} {'median':>9}")
     districts = (ROOT / "geodata" / "districts.geojson").read_bytes()
-    print(f"{"geodata/districts.geojson":60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
+    print(f"{'geodata/districts.geojson':60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
     for url in ["/", "/clusters/jiading-intelligent-connected-new-energy-vehicles/", "/api/v1/districts.geojson",
                 "/api/v1/clusters.geojson", "/api/v1/clusters.geojson?datum=gcj02"]:
         response, body, median = measure(client, url)
@@ -60,7 +60,7 @@ def main():
         body = b"".join(response.streaming_content) if response.streaming else response.content
         total += len(body)
         total_gz += len(gzip.compress(body))
-    print(f"{"page weight of / (HTML + same-host assets)":60} {kb(total)} {kb(total_gz)}")
+    print(f"{'page weight of / (HTML + same-host assets)':60} {kb(total)} {kb(total_gz)}")
 
 
 if __name__ == "__main__":
