@@ -1,0 +1,305 @@
+"""The officials' admin: every list page, search and filters, the boundary map, saving and refusing edits."""
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+import shapely
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from shapely.geometry import shape
+from shapely.ops import polylabel
+
+from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+
+DISTRICTS_FILE = Path(settings.BASE_DIR) / "geodata" / "districts.geojson"
+JIADING, XUHUI = "310114", "310104"
+
+
+def district_boundary(adcode):
+    collection = json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))
+    return next(f["geometry"] for f in collection["features"] if f["properties"]["adcode"] == adcode)
+
+
+@pytest.fixture
+def layout(layout_data):
+    """The 2025 layout as `load_layout` loads it, and the records these tests edit."""
+    return {
+        "jiading": Cluster.objects.get(district__adcode=JIADING),
+        "xuhui": Cluster.objects.get(district__adcode=XUHUI),
+        "districts": {d.adcode: d for d in District.objects.all()},
+        "source": Source.objects.get(key="article-2025-03-25"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The superuser's password is hashed at sign-in; the real hasher's slowness protects nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def official(admin_client):
+    """A signed-in superuser reading the admin in English, so that messages can be matched."""
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return admin_client
+
+
+def change_url(obj):
+    return reverse(f"admin:layout_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _form_data(form):
+    data = {}
+    for name in form.fields:
+        bound = form[name]
+        value = bound.value()
+        if isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[bound.html_name] = [str(v) for v in value]
+        else:
+            data[bound.html_name] = "" if value is None else str(value)
+    return data
+
+
+def change_form_data(response):
+    """The POST data the rendered change form would send unchanged: main form, inlines, management forms."""
+    data = _form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_data(form))
+    return data
+
+
+def square(lon, lat, half=0.005, clockwise=False):
+    ring = [[round(x, 6), round(y, 6)] for x, y in [
+        (lon - half, lat - half), (lon + half, lat - half), (lon + half, lat + half),
+        (lon - half, lat + half), (lon - half, lat - half)]]
+    return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
+
+
+def inside(adcode):
+    """A point well inside the district (its point of inaccessibility)."""
+    point = polylabel(shape(district_boundary(adcode)).geoms[0], tolerance=1e-4)
+    return round(point.x, 4), round(point.y, 4)
+
+
+def post_boundary(official, cluster, boundary, **changes):
+    url = change_url(cluster)
+    data = change_form_data(official.get(url))
+    data["boundary"] = boundary if isinstance(boundary, str) else json.dumps(boundary)
+    data["boundary_method"] = "Drawn in the admin around the published park."
+    data.update(changes)
+    return official.post(url, data)
+
+
+def field_errors_html(response, field):
+    """The HTML of the admin form row of a field, which holds its error list."""
+    html = response.content.decode()
+    match = re.search(rf'<div class="form-row errors[^"]*\bfield-{field}\b.*?</ul>', html, re.S)
+    assert match, f"no error shown in the {field} row"
+    return unescape(match.group(0))
+
+
+ADMIN_MODELS = [Source, District, IndustryChain, Cluster, Scenario, Project, HeadlineFigure]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m.__name__)
+def test_every_model_has_a_list_page_and_a_change_page(official, layout, model):
+    listing = official.get(reverse(f"admin:layout_{model._meta.model_name}_changelist"))
+    assert listing.status_code == 200
+    records = list(model.objects.all())
+    assert len(listing.context["cl"].result_list) == len(records) > 0
+    assert official.get(change_url(records[0])).status_code == 200
+    assert official.get(reverse(f"admin:layout_{model._meta.model_name}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["Jiading", "嘉定", "jiading-intelligent"])
+def test_cluster_search_finds_the_jiading_cluster_in_both_languages(official, layout, query):
+    response = official.get(reverse("admin:layout_cluster_changelist"), {"q": query})
+    assert list(response.context["cl"].result_list) == [layout["jiading"]]
+
+
+def test_cluster_list_shows_space_as_read_and_not_published(official, layout):
+    response = official.get(reverse("admin:layout_cluster_changelist"))
+    html = response.content.decode()
+    assert "100,000 m²" in html and "3,750,000 m²" in html  # Xuhui's 10万方, Zhangjiang + Jinqiao's 375万方
+    assert html.count("not published") >= 12  # the other clusters' space is not in the article
+
+
+def test_cluster_list_filters_by_district_chain_and_boundary_status(official, layout):
+    url = reverse("admin:layout_cluster_changelist")
+    by_district = official.get(url, {"district__id__exact": layout["districts"][XUHUI].pk})
+    assert list(by_district.context["cl"].result_list) == [layout["xuhui"]]
+    by_chain = official.get(url, {"primary_chain__id__exact": layout["jiading"].primary_chain_id})
+    assert list(by_chain.context["cl"].result_list) == [layout["jiading"]]
+    by_status = official.get(url, {"boundary_status__exact": "official"})
+    assert list(by_status.context["cl"].result_list) == []  # every seeded boundary is indicative
+
+
+def test_scenario_list_filters_by_category_and_district_and_searches_titles(official, layout):
+    url = reverse("admin:layout_scenario_changelist")
+    scenario = Scenario.objects.get(cluster=layout["xuhui"])
+    scenario.category = "demonstration"  # not published in the article: set here to have something to filter
+    scenario.save()
+    assert list(official.get(url, {"category__exact": "demonstration"}).context["cl"].result_list) == [scenario]
+    assert list(official.get(url, {"category__exact": "incubation"}).context["cl"].result_list) == []
+    by_district = official.get(url, {"cluster__district__id__exact": layout["districts"][XUHUI].pk})
+    assert list(by_district.context["cl"].result_list) == [scenario]
+    assert list(official.get(url, {"q": "日间医疗"}).context["cl"].result_list) == [scenario]
+    assert len(official.get(url, {"q": "laboratory"}).context["cl"].result_list) == 1  # 星闪芯片实验室, by English title
+
+
+def test_project_list_searches_company_names_and_filters_by_sector(official, layout):
+    url = reverse("admin:layout_project_changelist")
+    project = Project.objects.get(company_zh="上海超导科技股份有限公司")
+    assert list(official.get(url, {"q": "上海超导科技"}).context["cl"].result_list) == [project]
+    assert list(official.get(url, {"q": "Weice"}).context["cl"].result_list) == [
+        Project.objects.get(company_zh="上海伟测半导体科技股份有限公司")]
+    project.sector = "manufacturing"
+    project.save()
+    assert list(official.get(url, {"sector__exact": "manufacturing"}).context["cl"].result_list) == [project]
+    assert list(official.get(url, {"sector__exact": "services"}).context["cl"].result_list) == []
+
+
+def test_cluster_change_form_shows_the_map_with_districts_from_our_own_server(official, layout):
+    response = official.get(change_url(layout["jiading"]))
+    html = response.content.decode()
+    assert 'id="id_boundary-map"' in html and 'id="id_anchor-map"' in html
+    assert 'src="/static/leaflet/leaflet.js"' in html
+    assert "leaflet/draw/leaflet.draw.js" in html and "layout/admin-map.js" in html
+    assets = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]*)"', html)
+    assert assets and not [a for a in assets if re.match(r"(https?:)?//", a)]
+    reference = json.loads(re.search(r'<script id="layout-admin-map" type="application/json">(.*?)</script>',
+                                     html, re.S).group(1))
+    assert {f["properties"]["adcode"] for f in reference["districts"]["features"]} == set(layout["districts"])
+
+
+def test_boundary_drawn_in_the_admin_is_saved_as_wgs84_geojson_and_served_by_the_api(official, layout):
+    lon, lat = inside(JIADING)
+    drawn = square(lon, lat, clockwise=True)
+    # leaflet.forms.js in MultiPolygon mode sends one drawn shape as a one-part MultiPolygon
+    sent = {"type": "MultiPolygon", "coordinates": [drawn["coordinates"]]}
+    response = post_boundary(official, layout["jiading"], sent)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    saved = Cluster.objects.get(pk=layout["jiading"].pk).boundary
+    assert saved["type"] == "Polygon"
+    assert shapely.equals(shape(saved), shape(drawn))
+    assert shapely.Polygon(saved["coordinates"][0]).exterior.is_ccw  # RFC 7946 winding
+    assert official.get(change_url(layout["jiading"])).context["adminform"].form.initial["boundary"] == saved
+    api = official.get(reverse("cluster_geojson")).json()
+    feature = next(f for f in api["features"] if f["properties"]["slug"] == layout["jiading"].slug)
+    assert feature["geometry"] == saved
+
+
+def test_several_polygons_drawn_are_saved_as_one_multipolygon(official, layout):
+    lon, lat = inside(JIADING)
+    parts = [square(lon, lat)["coordinates"], square(lon + 0.02, lat)["coordinates"]]
+    response = post_boundary(official, layout["jiading"], {"type": "MultiPolygon", "coordinates": parts})
+    assert response.status_code == 302
+    saved = Cluster.objects.get(pk=layout["jiading"].pk).boundary
+    assert saved["type"] == "MultiPolygon" and len(saved["coordinates"]) == 2
+
+
+def test_pasted_geojson_feature_is_accepted_as_its_geometry(official, layout):
+    lon, lat = inside(JIADING)
+    feature = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "from AMap"}, "geometry": square(lon, lat)}]}
+    response = post_boundary(official, layout["jiading"], feature)
+    assert response.status_code == 302
+    assert shapely.equals(shape(Cluster.objects.get(pk=layout["jiading"].pk).boundary), shape(square(lon, lat)))
+
+
+def test_self_intersecting_boundary_is_refused_with_where_it_crosses_and_nothing_saved(official, layout):
+    lon, lat = inside(JIADING)
+    bow_tie = {"type": "Polygon", "coordinates": [[[lon - 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
+                                                   [lon + 0.01, lat - 0.01], [lon - 0.01, lat + 0.01],
+                                                   [lon - 0.01, lat - 0.01]]]}
+    before = Cluster.objects.get(pk=layout["jiading"].pk)
+    response = post_boundary(official, layout["jiading"], bow_tie, space_m2="5000",
+                             space_source=str(layout["source"].pk))
+    assert response.status_code == 200
+    row = field_errors_html(response, "boundary")
+    assert "crosses itself" in row
+    assert f"{lat:.5f}° N, {lon:.5f}° E" in row  # the crossing is the centre of the bow tie
+    after = Cluster.objects.get(pk=layout["jiading"].pk)
+    assert (after.boundary, after.space_m2, after.updated_at) == (before.boundary, None, before.updated_at)
+    assert before.boundary is not None
+    # the refused shape stays in the form for the official to correct
+    assert json.loads(response.context["adminform"].form["boundary"].value()) == bow_tie
+
+
+def test_boundary_in_another_district_is_refused(official, layout):
+    lon, lat = inside(XUHUI)
+    response = post_boundary(official, layout["jiading"], square(lon, lat))
+    assert response.status_code == 200
+    assert f"Only 0% of this boundary lies in {layout['districts'][JIADING]}" in field_errors_html(response, "boundary")
+    assert Cluster.objects.get(pk=layout["jiading"].pk).boundary == layout["jiading"].boundary
+
+
+def test_boundary_outside_shanghai_or_of_the_wrong_type_is_refused(official, layout):
+    beijing = post_boundary(official, layout["jiading"], square(116.39, 39.91))
+    assert "outside Shanghai" in field_errors_html(beijing, "boundary")
+    line = post_boundary(official, layout["jiading"], {"type": "LineString", "coordinates": [[121.2, 31.3],
+                                                                                          [121.3, 31.35]]})
+    assert "Wrong geometry type 'LineString'" in field_errors_html(line, "boundary")
+    text = post_boundary(official, layout["jiading"], "POLYGON((121.2 31.3, 121.3 31.3, 121.3 31.4, 121.2 31.3))")
+    assert "This is not GeoJSON text" in field_errors_html(text, "boundary")
+    assert "POLYGON((121.2 31.3" in text.content.decode()  # kept in the textarea to correct it
+    assert Cluster.objects.get(pk=layout["jiading"].pk).boundary == layout["jiading"].boundary
+
+
+def test_negative_space_is_refused_with_a_message(official, layout):
+    url = change_url(layout["xuhui"])
+    data = change_form_data(official.get(url))
+    data["space_m2"] = "-100000"
+    response = official.post(url, data)
+    assert response.status_code == 200
+    assert "greater than or equal to" in field_errors_html(response, "space_m2")
+    assert Cluster.objects.get(pk=layout["xuhui"].pk).space_m2 == 100_000
+
+
+def test_anchor_point_is_saved_from_the_map(official, layout):
+    lon, lat = inside(JIADING)
+    url = change_url(layout["jiading"])
+    data = change_form_data(official.get(url))
+    data.update(anchor=json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+                anchor_source=str(layout["source"].pk), anchor_confidence="medium")
+    assert official.post(url, data).status_code == 302
+    assert Cluster.objects.get(pk=layout["jiading"].pk).anchor == {"type": "Point", "coordinates": [lon, lat]}
+
+
+def test_scenario_added_inline_on_its_cluster(official, layout):
+    url = change_url(layout["jiading"])
+    data = change_form_data(official.get(url))
+    prefix = "scenarios"
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data.update({f"{prefix}-{index}-title_zh": "智能网联汽车测试场景", f"{prefix}-{index}-title_en": "ICV testing",
+                 f"{prefix}-{index}-category": "demonstration", f"{prefix}-{index}-source": str(layout["source"].pk)})
+    response = official.post(url, data)
+    assert response.status_code == 302
+    scenario = Scenario.objects.get(title_zh="智能网联汽车测试场景")
+    assert (scenario.cluster, scenario.category) == (layout["jiading"], "demonstration")
+
+
+def test_unchanged_boundary_survives_the_round_trip_through_the_map_widget(official, layout):
+    """What the browser sends back is the widget's textarea (GEOS's GeoJSON), not the stored dict."""
+    url = change_url(layout["jiading"])
+    response = official.get(url)
+    data = change_form_data(response)
+    html = response.content.decode()
+    for name in ("boundary", "anchor"):
+        textarea = re.search(rf'<textarea id="id_{name}"[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+        data[name] = unescape(textarea.group(1))
+    assert json.loads(data["boundary"])["type"] == "MultiPolygon"  # how the map widget loads a Polygon
+    assert official.post(url, data).status_code == 302
+    after = Cluster.objects.get(pk=layout["jiading"].pk)
+    assert (after.boundary, after.anchor) == (layout["jiading"].boundary, layout["jiading"].anchor)
+    assert LogEntry.objects.get(object_id=str(after.pk)).get_change_message() == "No fields changed."
