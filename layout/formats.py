@@ -57,6 +57,15 @@ def format_count(n, language=None):
     return f"{n:,}"
 
 
+def format_scenarios(published, named, language=None):
+    """A cluster's scenarios: the published number, and how many of them the sources name."""
+    if is_chinese(language):
+        total = f"{published}个" if published is not None else not_published()
+        return f"{total}（已公布名称{named}个）"
+    total = f"{published:,}" if published is not None else not_published()
+    return f"{total} ({named} named)"
+
+
 def format_headline(figure, language=None):
     """A HeadlineFigure's value in its unit, with "over" where the source says 超过."""
     if figure.value is None:

@@ -77,7 +77,10 @@ def cluster_feature(cluster, datum="wgs84"):
             "space_text": formats.format_space(cluster.space_m2),
             "investment_cny": cluster.investment_cny,
             "investment_text": formats.format_investment(cluster.investment_cny),
-            "scenario_count": cluster.scenario_count,
+            "published_scenario_count": cluster.published_scenario_count,
+            "named_scenario_count": cluster.named_scenario_count,
+            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count,
+                                                       cluster.named_scenario_count),
             "boundary_status": cluster.boundary_status,
             "boundary_status_text": cluster.get_boundary_status_display() if cluster.boundary else None,
             "anchor": _geometry(cluster.anchor, datum),
@@ -91,7 +94,7 @@ def clusters_for_map():
     return (
         Cluster.objects.select_related("district", "primary_chain")
         .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
-        .annotate(scenario_count=Count("scenarios", distinct=True))
+        .annotate(named_scenario_count=Count("scenarios", distinct=True))
     )
 
 

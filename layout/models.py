@@ -11,6 +11,7 @@ from layout import geometry
 # single record far above these is a typing error (an extra zero, or 亿 typed as 元 × 10^8).
 MAX_SPACE_M2 = 100_000_000  # 100 km² of industrial floor space
 MAX_INVESTMENT_CNY = 1_000_000_000_000  # 1 trillion CNY
+MAX_SCENARIOS = 37  # all the scenarios the 2025 layout opens
 
 
 def validate_boundary(value):
@@ -69,7 +70,10 @@ def source_field(related_name, verbose_name=_("source")):
 class SeededModel(models.Model):
     """A record the seed loader may create; it remembers what the seed wrote to spot edits."""
 
-    seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The seeded fields' values as the loader last wrote them: a field that differs now was
+    # edited by an official. Values, not a hash, so that adding a field to the seeds later
+    # is not mistaken for an edit.
+    seed_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -179,6 +183,15 @@ class Cluster(SeededModel):
     investment_source = source_field("cluster_investments", _("source of the investment"))
     investment_quote = models.CharField(_("wording of the investment in the source"), max_length=300,
                                         blank=True)
+    published_scenario_count = models.PositiveSmallIntegerField(
+        _("number of scenarios"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCENARIOS)],
+        help_text=_("How many open scenarios the sources say the cluster offers. Empty = not published."),
+    )
+    published_scenario_count_source = source_field("cluster_scenario_counts",
+                                                   _("source of the number of scenarios"))
+    published_scenario_count_quote = models.CharField(_("wording of the number of scenarios in the source"),
+                                                      max_length=300, blank=True)
     boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary],
                                 help_text=_("WGS-84 Polygon or MultiPolygon. Empty = location not published."))
     boundary_status = models.CharField(_("boundary status"), max_length=20,
@@ -217,6 +230,8 @@ class Cluster(SeededModel):
             errors["space_source"] = _("A published figure needs its source.")
         if self.investment_cny is not None and self.investment_source_id is None:
             errors["investment_source"] = _("A published figure needs its source.")
+        if self.published_scenario_count is not None and self.published_scenario_count_source_id is None:
+            errors["published_scenario_count_source"] = _("A published figure needs its source.")
         if self.anchor and self.anchor_source_id is None:
             errors["anchor_source"] = _("An anchor point needs its source.")
         self._check_in_district(errors)

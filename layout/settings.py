@@ -106,8 +106,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# ES modules are served as-is; WhiteNoise serves them from the app itself (no CDN) when DEBUG is off.
+# WhiteNoise serves static files from the app itself (no CDN), straight from the finders, so
+# collectstatic is optional; set DJANGO_STATIC_ROOT to collect them for a front server.
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 # The map's optional tile layer. None by default: the district basemap drawn from our own

@@ -153,7 +153,7 @@ export function clusterPopup(feature, text, colour) {
   addFact(facts, text.chain, chain);
   addFact(facts, text.space, props.space_text, "fact-space");
   addFact(facts, text.investment, props.investment_text, "fact-investment");
-  addFact(facts, text.scenarios, String(props.scenario_count ?? 0), "fact-scenarios");
+  addFact(facts, text.scenarios, props.scenarios_text, "fact-scenarios");
   addFact(facts, text.boundary, boundaryText(feature, text), "fact-boundary");
   popup.append(facts);
   const url = safeLocalUrl(props.url);

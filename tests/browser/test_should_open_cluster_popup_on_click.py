@@ -40,11 +40,12 @@ def test_should_open_cluster_popup_on_click(visit):
     assert "Jiading" in popup.locator(".popup-facts").inner_text()
     assert popup.locator(".fact-investment dd").inner_text() == "not published"
     assert popup.locator(".fact-space dd").inner_text() == "not published"
+    assert popup.locator(".fact-scenarios dd").inner_text() == "not published (0 named)"
     assert popup.locator(".fact-boundary dd").inner_text() == "indicative boundary (not official)"
 
     popup.get_by_role("link").click()
     visit.page.wait_for_url(f"**{cluster.get_absolute_url()}")
     visit.page.wait_for_selector("[data-ready=true]", state="attached")
     assert cluster.name_zh in visit.page.locator("h1").inner_text()
-    assert visit.page.locator(".figure-value").all_inner_texts() == ["not published", "not published"]
+    assert visit.page.locator(".figure-value").all_inner_texts() == ["not published"] * 3
     visit.assert_clean()

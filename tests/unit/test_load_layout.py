@@ -22,9 +22,9 @@ def load(**options):
 
 
 def snapshot():
-    """Every seeded record's identity, last change and fingerprint."""
+    """Every seeded record's identity, last change and seeded values."""
     return {
-        (kind.model.__name__, obj.pk): (obj.updated_at, obj.seed_fingerprint)
+        (kind.model.__name__, obj.pk): (obj.updated_at, obj.seed_values)
         for kind in KINDS for obj in kind.model.objects.all()
     }
 
@@ -129,6 +129,17 @@ def test_a_changed_seed_should_update_records_nobody_edited(layout_data, tmp_pat
                          lambda data: data["chains"][0].update(name_en="Integrated circuits (chips)"))
     assert "1 updated" in load(seeds=str(seeds))
     assert IndustryChain.objects.get(slug="integrated-circuits").name_en == "Integrated circuits (chips)"
+
+
+def test_a_field_new_to_the_seeds_should_fill_records_nobody_edited(db, tmp_path):
+    older = broken_seeds(tmp_path / "older", "clusters.json",
+                         lambda data: [c.pop("lead_track_en") for c in data["clusters"]])
+    load(seeds=str(older))
+    assert Cluster.objects.get(number=1).lead_track_en == ""
+
+    summary = load()
+    assert "kept 0 edited records" in summary
+    assert Cluster.objects.get(number=1).lead_track_en == "Smart terminals"
 
 
 def test_a_negative_space_should_fail_naming_file_record_field_and_save_nothing(db, tmp_path):

@@ -133,20 +133,23 @@ def test_every_cluster_page_answers_with_its_names_and_figures(client):
             page = parse(response)
             assert cluster.name_zh in page.texts("cluster-name")
             values = page.texts("figure-value")
-            assert len(values) == 2, cluster.slug
-            space, investment = values
+            assert len(values) == 3, cluster.slug
+            space, investment, scenarios = values
             if cluster.space_m2 is None:
                 assert space == unknown, cluster.slug
             if cluster.investment_cny is None:
                 assert investment == unknown, cluster.slug
-            assert "0" not in (space, investment)
+            if cluster.published_scenario_count is None:
+                assert scenarios == unknown, cluster.slug
+            assert "0" not in (space, investment, scenarios)
 
 
 @pytest.mark.parametrize("headers, space", [(EN, "3,750,000 m²"), (ZH, "375万平方米")])
 def test_zhangjiang_page_shows_its_published_space_with_the_wording_of_its_source(client, headers, space):
     response = client.get(reverse("cluster_detail", args=[ZHANGJIANG]), **headers)
     page = parse(response)
-    assert page.texts("figure-value") == [space, "not published" if headers is EN else "未公布"]
+    unknown = "not published" if headers is EN else "未公布"
+    assert page.texts("figure-value") == [space, unknown, unknown]
     text = response.content.decode()
     assert "375万方" in text  # the source's own wording, quoted beside the figure
     assert "人形机器人训练场" in text  # its named scenario
@@ -215,3 +218,13 @@ def test_api_shifts_coordinates_to_gcj02_when_asked(client, url):
 def test_api_ignores_an_unknown_datum(client):
     plain = client.get("/api/v1/districts.geojson").json()
     assert client.get("/api/v1/districts.geojson", {"datum": "bd09"}).json() == plain
+
+
+@pytest.mark.django_db
+def test_published_number_of_scenarios_shows_with_its_source_and_unknown_elsewhere(layout_data, client):
+    xuhui = client.get("/clusters/xuhui-artificial-intelligence/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "该集聚区一口气拿出了8个“引凤场景”" in xuhui
+    features = client.get("/api/v1/clusters.geojson", HTTP_ACCEPT_LANGUAGE="en").json()["features"]
+    texts = {f["properties"]["slug"]: f["properties"]["scenarios_text"] for f in features}
+    assert texts["xuhui-artificial-intelligence"] == "8 (1 named)"
+    assert texts["putuo-intelligent-software"] == "not published (0 named)"

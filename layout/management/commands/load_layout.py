@@ -1,6 +1,5 @@
 """Load the 2025 layout from seeds/ and geodata/ into the database, keeping what officials have edited."""
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,9 +69,10 @@ def normal(model_field, value):
     return value
 
 
-def fingerprint(values):
-    text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def untouched(last_seeded, now):
+    """True if every field the loader last wrote still holds that value."""
+    return bool(last_seeded) and all(now.get(name) == value for name, value in last_seeded.items()
+                                     if name in now)
 
 
 class Loader:
@@ -202,20 +202,19 @@ class Loader:
                 raise SeedError(f"{where}: {kind.natural_key}: {key!r} appears twice.")
             seen.add(key)
             values, many, seeded = self.convert(kind, path, index, record)
-            wanted = fingerprint(seeded)
             instance = existing.get(key)
             if instance is None:
-                self.save(kind, kind.model(), values, many, wanted, where)
+                self.save(kind, kind.model(), values, many, seeded, where)
                 self.counts["created"] += 1
             else:
-                now = fingerprint(self.current(kind, instance, seeded))
-                if now == wanted:
-                    if instance.seed_fingerprint != wanted:
+                now = self.current(kind, instance, seeded)
+                if now == seeded:
+                    if instance.seed_values != seeded:
                         # QuerySet.update leaves updated_at alone: nothing a reader sees has changed.
-                        kind.model.objects.filter(pk=instance.pk).update(seed_fingerprint=wanted)
+                        kind.model.objects.filter(pk=instance.pk).update(seed_values=seeded)
                     self.counts["unchanged"] += 1
-                elif now == instance.seed_fingerprint or self.overwrite:
-                    self.save(kind, instance, values, many, wanted, where)
+                elif untouched(instance.seed_values, now) or self.overwrite:
+                    self.save(kind, instance, values, many, seeded, where)
                     self.counts["updated"] += 1
                 else:
                     self.counts["kept"] += 1
@@ -230,10 +229,10 @@ class Loader:
         related = [f.name for f in kind.model._meta.fields if f.is_relation]
         return queryset.select_related(*related).prefetch_related(*many)
 
-    def save(self, kind, instance, values, many, wanted, where):
+    def save(self, kind, instance, values, many, seeded, where):
         for name, value in values.items():
             setattr(instance, name, value)
-        instance.seed_fingerprint = wanted
+        instance.seed_values = seeded
         try:
             instance.full_clean()
         except ValidationError as exc:
