@@ -1,5 +1,5 @@
 """The only code that builds GeoJSON (RFC 7946, WGS-84 unless a datum is asked for)."""
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from layout import formats, geometry
 from layout.models import Cluster, District, IndustryChain
@@ -37,7 +37,8 @@ def district_feature(district, datum="wgs84"):
 
 def district_feature_collection(districts=None, datum="wgs84"):
     if districts is None:
-        districts = District.objects.annotate(cluster_count=Count("clusters"))
+        districts = District.objects.annotate(
+            cluster_count=Count("clusters", filter=Q(clusters__is_published=True)))
     return feature_collection(district_feature(d, datum) for d in districts)
 
 
@@ -92,9 +93,9 @@ def cluster_feature(cluster, datum="wgs84"):
 
 def clusters_for_map():
     return (
-        Cluster.objects.select_related("district", "primary_chain")
+        Cluster.objects.published().select_related("district", "primary_chain")
         .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
-        .annotate(named_scenario_count=Count("scenarios", distinct=True))
+        .annotate(named_scenario_count=Count("scenarios", filter=Q(scenarios__is_published=True), distinct=True))
     )
 
 

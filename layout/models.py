@@ -67,6 +67,26 @@ def source_field(related_name, verbose_name=_("source")):
     )
 
 
+class PublicationQuerySet(models.QuerySet):
+    def published(self):
+        """What the public pages, the API and the embeds show."""
+        return self.filter(is_published=True)
+
+
+class PublishedModel(models.Model):
+    """A record that the public sees only once a reviewer has published it."""
+
+    is_published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_("Shown on the public map and in the API. New records start as drafts."),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class SeededModel(models.Model):
     """A record the seed loader may create; it remembers what the seed wrote to spot edits."""
 
@@ -154,7 +174,7 @@ class Confidence(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class Cluster(SeededModel):
+class Cluster(PublishedModel, SeededModel):
     """A district-level featured-track cluster of the 2025 layout."""
 
     slug = models.SlugField(unique=True)
@@ -263,7 +283,7 @@ class ScenarioCategory(models.TextChoices):
     DEMONSTRATION = "demonstration", _("application demonstration · 应用示范")
 
 
-class Scenario(SeededModel):
+class Scenario(PublishedModel, SeededModel):
     """An open scenario (引凤场景): a public call for companies."""
 
     title_zh = models.CharField(_("Chinese title"), max_length=300)
@@ -292,7 +312,7 @@ class Sector(models.TextChoices):
     SERVICES = "services", _("services")
 
 
-class Project(SeededModel):
+class Project(PublishedModel, SeededModel):
     """A project landed at the 2025 conference."""
 
     name_zh = models.CharField(_("Chinese name"), max_length=300)

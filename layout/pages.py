@@ -159,10 +159,11 @@ def all_sources(cluster, scenarios, projects):
 
 def cluster_detail_context(cluster):
     """A cluster from geojson.clusters_for_map() and everything its page shows."""
-    scenarios = list(cluster.scenarios.select_related("source").order_by("category", "title_zh"))
-    projects = list(cluster.projects.select_related("source", "district"))
+    scenarios = list(cluster.scenarios.published().select_related("source").order_by("category", "title_zh"))
+    projects = list(cluster.projects.published().select_related("source", "district"))
     # Projects the sources place in the district without naming a cluster: shown apart, never assigned.
-    district_projects = list(cluster.district.projects.filter(cluster__isnull=True).select_related("source"))
+    district_projects = list(
+        cluster.district.projects.published().filter(cluster__isnull=True).select_related("source"))
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
     return {
         "cluster": cluster,

@@ -228,3 +228,14 @@ def test_published_number_of_scenarios_shows_with_its_source_and_unknown_elsewhe
     texts = {f["properties"]["slug"]: f["properties"]["scenarios_text"] for f in features}
     assert texts["xuhui-artificial-intelligence"] == "8 (1 named)"
     assert texts["putuo-intelligent-software"] == "not published (0 named)"
+
+
+@pytest.mark.django_db
+def test_a_draft_cluster_stays_off_the_public_map_page_and_api(layout_data, client):
+    cluster = Cluster.objects.get(slug=ZHANGJIANG)
+    cluster.is_published = False
+    cluster.save()
+    features = client.get("/api/v1/clusters.geojson").json()["features"]
+    assert ZHANGJIANG not in {f["id"] for f in features} and len(features) == 13
+    assert client.get(cluster.get_absolute_url()).status_code == 404
+    assert cluster.name_zh not in client.get("/").content.decode()

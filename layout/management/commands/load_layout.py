@@ -10,7 +10,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
-from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import (BoundaryStatus, Cluster, District, HeadlineFigure, IndustryChain, Project,
+                           PublishedModel, Scenario, Source)
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 GEODATA_DIR = Path(settings.BASE_DIR) / "geodata"
@@ -92,9 +93,12 @@ class Loader:
         if not isinstance(records, list):
             raise SeedError(f"{path}: expected an object with a list \"{kind.list_key}\".")
         extra = getattr(self, f"extra_{kind.list_key}", None)
+        # The seeds are the layout as announced: published unless a seed says otherwise.
+        defaults = {"is_published": True} if issubclass(kind.model, PublishedModel) else {}
         for index, record in enumerate(records, start=1):
             if not isinstance(record, dict):
                 raise SeedError(f"{path}: record {index} is not an object.")
+            record = {**defaults, **record}
             yield path, index, ({**record, **extra(data, record, path, index)} if extra else record)
 
     def extra_districts(self, data, record, path, index):
