@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test install install-dev check bench districts boundaries clean
+.PHONY: run setup test test-postgres install install-dev check bench districts boundaries clean
 
 # Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.txt
@@ -30,6 +30,10 @@ run: setup
 
 test: install-dev
 	$(PY) -m pytest
+
+# The unit suite again on a throwaway PostgreSQL server (Debian's postgresql; installed if missing).
+test-postgres: install-dev
+	.ci/with-postgres $(PY) -m pytest tests/unit -q
 
 check: install
 	$(PY) manage.py check
