@@ -29,11 +29,11 @@ def kb(n):
     return f"{n / 1024:7.1f} KB"
 
 
-def measure(client, url):
+def measure(client, url, repeat=REPEAT, **headers):
     times = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, **headers)
         times.append(time.perf_counter() - start)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return response, body, statistics.median(times)
@@ -52,6 +52,18 @@ def main():
         if response.status_code != 200:
             print(f"{url:60} HTTP {response.status_code}")
             continue
+        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
+    # The open-data API and downloads (downloads are built on request: fewer repeats).
+    for url in ["/api/v1/scenarios.json", "/api/v1/projects.json", "/api/v1/chains.json", "/api/v1/headline.json",
+                "/api/v1/openapi.json", "/api/v1/clusters.geojson?chain=artificial-intelligence&lang=en"]:
+        response, body, median = measure(client, url)
+        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
+    etag = client.get("/api/v1/districts.geojson")["ETag"]
+    response, _body, median = measure(client, "/api/v1/districts.geojson", HTTP_IF_NONE_MATCH=etag)
+    print(f"{'/api/v1/districts.geojson, If-None-Match → ' + str(response.status_code):60} {'':21} {median * 1000:7.1f} ms")
+    for name in ["layout.gpkg", "layout.geojson", "layout.kml", "layout-csv.zip", "layout-map.html"]:
+        url = f"/downloads/{name}"
+        response, body, median = measure(client, url, repeat=3)
         print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
     _response, html, _median = measure(client, "/")
     total, total_gz = len(html), len(gzip.compress(html))

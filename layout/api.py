@@ -1,0 +1,292 @@
+"""Open data over HTTP: the read-only API under /api/v1/ and the downloads, cacheable, compressed and open to any origin."""
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
+from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import decorator_from_middleware
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition
+
+from layout import exports, geojson, offline_map, openapi, records
+from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
+from layout.models import (Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, ScenarioCategory,
+                           Source)
+
+GEOJSON = "application/geo+json"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# Cross-origin scripts may read these besides the CORS-safelisted ones (Last-Modified is one).
+EXPOSED_HEADERS = "ETag, Content-Disposition, Content-Language"
+
+
+def api_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass(frozen=True)
+class ApiQuery:
+    """A request's options: language, datum and the map's filters, all checked."""
+
+    language: str
+    datum: str
+    filter: LayoutFilter
+
+    @classmethod
+    def from_request(cls, request):
+        """Raises FilterError for a value we cannot use, so that the reader learns what is allowed."""
+        language = single_value(request.GET, "lang")
+        if language is None:
+            # No ?lang=: the reader's language as LocaleMiddleware found it (cookie, Accept-Language).
+            language = translation.get_language()
+            if language not in api_languages():
+                language = settings.LANGUAGE_CODE
+        elif language not in api_languages():
+            raise FilterError("lang", language, _("Unknown language."), api_languages())
+        datum = single_value(request.GET, "datum")
+        if datum is None:
+            datum = "wgs84"
+        elif datum not in geojson.DATUMS:
+            raise FilterError("datum", datum, _("Unknown datum."), list(geojson.DATUMS))
+        return cls(language=language, datum=datum, filter=LayoutFilter.from_query(request.GET))
+
+
+def error_response(status, message, parameter=None, value=None, allowed=None):
+    error = {"status": status, "message": str(message)}
+    if parameter is not None:
+        error.update(parameter=parameter, value=value, allowed=allowed)
+    return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def data_fingerprint(models=exports.LAYOUT_MODELS):
+    """Changes whenever a record of these models is added, changed or deleted."""
+    parts = []
+    for model in models:
+        summary = model.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+        parts.append(f"{model._meta.label}:{summary['count']}:{summary['latest'] and summary['latest'].isoformat()}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _allow_any_origin(response, request):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        # Conditional and language headers are what a caching client sends; allow whatever it asks for.
+        response["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "Accept, Accept-Language, If-None-Match, If-Modified-Since")
+        response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+_gzip = decorator_from_middleware(GZipMiddleware)
+# Computes a strong ETag from the uncompressed body and answers 304; runs inside gzip, which weakens it.
+_conditional_on_body = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def open_data(view=None, *, conditional=_conditional_on_body):
+    """Read-only and cross-origin: GET/HEAD served (compressed, conditional), OPTIONS answered, the rest refused."""
+    if view is None:
+        return lambda view: open_data(view, conditional=conditional)
+    served = _gzip(conditional(view))
+
+    # Nothing here changes state, so there is no form to protect: a stray POST gets a plain 405.
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOWED_METHODS
+        elif request.method not in ("GET", "HEAD"):
+            response = error_response(405, _("This address is read-only: use GET."))
+            response["Allow"] = ALLOWED_METHODS
+        else:
+            try:
+                response = served(request, *args, **kwargs)
+            except FilterError as error:
+                response = error_response(400, error.message, error.parameter, error.value, error.allowed)
+            if response.status_code == 200:
+                patch_cache_control(response, public=True,
+                                    max_age=getattr(settings, "LAYOUT_OPEN_DATA_MAX_AGE", 60))
+        return _allow_any_origin(response, request)
+
+    return wrapped
+
+
+def _answer(query, build, models, content_type="application/json"):
+    """The body `build()` makes in the asked language, dated by the latest change to `models`."""
+    with translation.override(query.language):
+        data = build()
+    response = JsonResponse(data, content_type=content_type, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Language"] = query.language
+    last_modified = exports.data_last_modified(models)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
+
+
+@open_data
+def api_index(request):
+    query = ApiQuery.from_request(request)
+
+    def build():
+        return {
+            "name": _("Shanghai 2025 key industry layout: open data"),
+            "version": openapi.API_VERSION,
+            "openapi": reverse("openapi_document"),
+            "endpoints": {name: reverse(name) for name in openapi.ENDPOINT_NAMES},
+            "downloads": reverse("downloads"),
+            "licence": exports.licence_text(),
+        }
+
+    return _answer(query, build, ())
+
+
+@open_data
+def openapi_document(request):
+    query = ApiQuery.from_request(request)
+    return _answer(query, openapi.document, (IndustryChain, District))
+
+
+@open_data
+def district_geojson(request):
+    query = ApiQuery.from_request(request)
+    return _answer(query, lambda: geojson.district_feature_collection(query.filter.districts(), query.datum),
+                   (District, Cluster, Scenario), GEOJSON)
+
+
+@open_data
+def cluster_geojson(request):
+    query = ApiQuery.from_request(request)
+    return _answer(query, lambda: geojson.cluster_feature_collection(
+        query.filter.clusters(geojson.clusters_for_map()), query.datum),
+        (Cluster, District, IndustryChain, Scenario), GEOJSON)
+
+
+@open_data
+def scenario_list(request):
+    query = ApiQuery.from_request(request)
+
+    def build():
+        scenarios = query.filter.scenarios().select_related("cluster", "source").order_by("cluster__number", "pk")
+        announced = HeadlineFigure.objects.filter(key="scenarios").values_list("value", flat=True).first()
+        return {
+            "announced_count": int(announced) if announced is not None else None,
+            "categories": [{"key": c.value, "text": str(c.label)} for c in ScenarioCategory],
+            "scenarios": [records.scenario_record(s) for s in scenarios],
+        }
+
+    return _answer(query, build, (Scenario, Cluster, Source, HeadlineFigure))
+
+
+@open_data
+def project_list(request):
+    query = ApiQuery.from_request(request)
+
+    def build():
+        projects = query.filter.projects().select_related("cluster__district", "district", "source").order_by("pk")
+        return {"projects": [records.project_record(p) for p in projects]}
+
+    return _answer(query, build, (Project, Cluster, District, Source))
+
+
+@open_data
+def chain_list(request):
+    query = ApiQuery.from_request(request)
+
+    def build():
+        return {"chains": [records.chain_record(c) for c in chains_with_cluster_counts()]}
+
+    return _answer(query, build, (IndustryChain, Cluster, Source))
+
+
+@open_data
+def headline(request):
+    query = ApiQuery.from_request(request)
+
+    def build():
+        return {"figures": [records.headline_record(f) for f in HeadlineFigure.objects.select_related("source")]}
+
+    return _answer(query, build, (HeadlineFigure, Source))
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    build: Callable[[], bytes]
+    content_type: str
+    label: str
+    description: str
+
+
+DOWNLOADS = {
+    download.name: download for download in (
+        Download("layout.gpkg", exports.build_geopackage, "application/geopackage+sqlite3", "GeoPackage",
+                 gettext_lazy("Every table as a layer: clusters, cluster_anchors, districts, scenarios, projects, "
+                              "chains, headline_figures, sources, and about (licence and notes). For QGIS or "
+                              "ArcGIS.")),
+        Download("layout.geojson", exports.build_geojson, "application/geo+json", "GeoJSON",
+                 gettext_lazy("The clusters as one FeatureCollection (RFC 7946) with flat properties; the "
+                              "licence and notes as top-level members.")),
+        Download("layout.kml", exports.build_kml, "application/vnd.google-earth.kml+xml", "KML",
+                 gettext_lazy("The clusters, coloured by chain, and the districts, for Google Earth.")),
+        Download("layout-csv.zip", exports.build_csv_zip, "application/zip", "CSV",
+                 gettext_lazy("One CSV per table (geometry as WKT) and a README with the licence and notes. "
+                              "Opens in Excel.")),
+        Download("layout-map.html", lambda: offline_map.build_html().encode(), "text/html; charset=utf-8",
+                 "HTML", gettext_lazy("A standalone map in one file that opens from a USB stick with no "
+                                      "network.")),
+    )
+}
+
+
+# Downloads: built on request (a fraction of a second), so 304s come from a fingerprint of the
+# data, checked before anything is built.
+
+def _download_etag(request, name):
+    language = request.GET.get("lang", "") or translation.get_language()
+    return f"{name}-{language}-{exports.EXPORT_VERSION}-{data_fingerprint()}"
+
+
+def _download_last_modified(request, name):
+    return exports.data_last_modified()
+
+
+@open_data(conditional=condition(etag_func=_download_etag, last_modified_func=_download_last_modified))
+def download(request, name):
+    query = ApiQuery.from_request(request)
+    export = DOWNLOADS.get(name)
+    if export is None:
+        return error_response(404, _("No such download."), "name", name, list(DOWNLOADS))
+    with translation.override(query.language):
+        body = export.build()
+    response = HttpResponse(body, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.FILE_PREFIX}{name}"'
+    response["Content-Language"] = query.language
+    return response
+
+
+def downloads(request):
+    language = translation.get_language()
+    return render(request, "layout/downloads.html", {
+        "downloads": [
+            {"name": d.name, "label": d.label, "description": d.description,
+             "url": f"{reverse('download', args=[d.name])}?lang={language}"}
+            for d in DOWNLOADS.values()
+        ],
+        "api_url": reverse("api_index"),
+        "openapi_url": reverse("openapi_document"),
+        "licence": exports.licence_text(),
+        "notes": exports.notes(),
+    })
