@@ -1,0 +1,151 @@
+"""What the scenarios, projects, comparison and cluster pages show, shaped in layout.pages."""
+import json
+
+import pytest
+from django.utils import translation
+
+from layout import geojson, pages
+from layout.models import Cluster, HeadlineFigure, Project, Scenario
+
+pytestmark = pytest.mark.usefixtures("layout_data")
+
+ZHANGJIANG = "zhangjiang-jinqiao-electronic-information"
+XUHUI = "xuhui-artificial-intelligence"
+PUTUO = "putuo-intelligent-software"
+
+
+def test_scenarios_are_grouped_under_the_four_categories_then_category_not_published():
+    with translation.override("en"):
+        context = pages.scenarios_context()
+    keys = [group["key"] for group in context["scenario_groups"]]
+    assert keys == ["incubation", "breakthrough", "upgrading", "demonstration", "not-published"]
+    # The source names 5 scenarios and gives none of them a category.
+    assert [len(group["items"]) for group in context["scenario_groups"]] == [0, 0, 0, 0, 5]
+    assert context["published_count"] == Scenario.objects.published().count() == 5
+    assert context["share_text"] == "5 of 37"
+    assert context["announced"]["figure"].source_quote == "开放四大类37个重点场景"
+
+
+def test_a_scenario_names_its_cluster_only_when_the_cluster_is_public():
+    items = {i["scenario"].title_zh: i for g in pages.scenarios_context()["scenario_groups"] for i in g["items"]}
+    assert items["人形机器人训练场"]["cluster"].slug == ZHANGJIANG
+    assert sum(1 for i in items.values() if i["cluster"] is None) == 3  # the source places 3 in no cluster
+    Cluster.objects.filter(slug=ZHANGJIANG).update(is_published=False)
+    items = {i["scenario"].title_zh: i for g in pages.scenarios_context()["scenario_groups"] for i in g["items"]}
+    assert items["人形机器人训练场"]["cluster"] is None
+
+
+def test_a_draft_scenario_stays_off_the_scenarios_page():
+    Scenario.objects.filter(title_zh="人形机器人训练场").update(is_published=False)
+    with translation.override("zh-hans"):
+        context = pages.scenarios_context()
+    assert context["published_count"] == 4
+    assert context["share_text"] == "37个中的4个"
+
+
+def test_projects_page_says_how_many_of_the_21_are_in_our_data():
+    with translation.override("en"):
+        context = pages.projects_context()
+    assert context["share_text"] == "2 of 21"
+    assert {p["project"].name_zh for p in context["projects"]} == set(
+        Project.objects.published().values_list("name_zh", flat=True))
+
+
+def test_an_unpublished_headline_total_reads_not_published_never_zero():
+    HeadlineFigure.objects.filter(key="scenarios").update(value=None)
+    with translation.override("en"):
+        assert pages.scenarios_context()["share_text"] == "5 (total not published)"
+
+
+@pytest.mark.parametrize("values, slugs", [
+    (["a,b,c"], ["a", "b", "c"]),
+    (["a", "b"], ["a", "b"]),
+    ([" a , b,,a "], ["a", "b"]),
+    ([], []),
+])
+def test_requested_clusters_are_read_from_a_shared_link_or_the_form(values, slugs):
+    assert pages.requested_slugs(values) == slugs
+
+
+def test_comparison_of_three_clusters_reads_across_with_not_published_where_unknown():
+    with translation.override("en"):
+        context = pages.compare_context([ZHANGJIANG, XUHUI, PUTUO])
+    assert context["errors"] == [] and not context["refused"]
+    assert [c["cluster"].slug for c in context["columns"]] == [ZHANGJIANG, XUHUI, PUTUO]
+    rows = {row["key"]: row for row in context["rows"]}
+    assert [c["text"] for c in rows["district"]["cells"]] == ["Pudong New Area", "Xuhui", "Putuo"]
+    assert [c["text"] for c in rows["space"]["cells"]] == ["3,750,000 m²", "100,000 m²", "not published"]
+    assert [c["known"] for c in rows["space"]["cells"]] == [True, True, False]
+    assert [c["text"] for c in rows["investment"]["cells"]] == ["not published"] * 3
+    assert [c["text"] for c in rows["scenario_count"]["cells"]] == ["not published", "8", "not published"]
+    named = rows["scenarios-not-published"]["cells"]
+    assert [[str(item) for item in c["items"]] for c in named] == [
+        ["Humanoid-robot training ground"],
+        ["LLM-driven day-care medical management assistant (demonstration application)"],
+        [],
+    ]
+    assert named[2]["text"] == "none named"
+    assert [len(c["items"]) for c in rows["chains"]["cells"]] == [1, 1, 2]
+
+
+def test_the_same_figure_reads_the_same_in_the_comparison_the_map_and_the_detail_page():
+    with translation.override("zh-hans"):
+        compared = pages.compare_context([ZHANGJIANG, XUHUI])
+        feature = geojson.cluster_feature(geojson.clusters_for_map().get(slug=ZHANGJIANG))
+        detail = pages.cluster_detail_context(geojson.clusters_for_map().get(slug=ZHANGJIANG))
+    space = next(r for r in compared["rows"] if r["key"] == "space")["cells"][0]["text"]
+    assert space == feature["properties"]["space_text"] == detail["figures"][0]["text"] == "375万平方米"
+
+
+def test_each_column_removes_only_its_own_cluster():
+    columns = pages.compare_context([ZHANGJIANG, XUHUI, PUTUO])["columns"]
+    assert [c["remove_query"] for c in columns] == [
+        f"?clusters={XUHUI},{PUTUO}", f"?clusters={ZHANGJIANG},{PUTUO}", f"?clusters={ZHANGJIANG},{XUHUI}"]
+
+
+@pytest.mark.parametrize("count, message, refused", [
+    (1, "Choose at least 2 clusters to compare (you chose 1).", False),
+    (5, "Choose at most 4 clusters to compare (you chose 5).", True),
+])
+def test_comparing_too_few_or_too_many_clusters_says_what_to_do(count, message, refused):
+    slugs = list(Cluster.objects.values_list("slug", flat=True)[:count])
+    with translation.override("en"):
+        context = pages.compare_context(slugs)
+    assert context["errors"] == [message]
+    assert context["refused"] is refused
+    assert context["columns"] == [] and context["rows"] == []
+    assert sum(choice["checked"] for choice in context["choices"]) == count  # nothing the reader chose is lost
+
+
+def test_comparing_an_unknown_or_draft_cluster_names_it():
+    Cluster.objects.filter(slug=PUTUO).update(is_published=False)
+    with translation.override("en"):
+        context = pages.compare_context([ZHANGJIANG, XUHUI, PUTUO, "no-such-cluster"])
+    assert context["errors"] == [f"There are no published clusters {PUTUO}, no-such-cluster."]
+    assert PUTUO not in {choice["cluster"].slug for choice in context["choices"]}
+
+
+def test_cluster_share_data_is_schema_org_place_with_its_sourced_anchor_only():
+    cluster = geojson.clusters_for_map().get(slug=ZHANGJIANG)
+    with translation.override("en"):
+        share = pages.cluster_share(cluster, lambda path: "https://example.org" + path)
+    assert share["title"] == cluster.name_en
+    assert share["url"] == f"https://example.org/en/clusters/{ZHANGJIANG}/"
+    assert share["image"] == "https://example.org/static/layout/preview.png"
+    place = share["json_ld"]
+    assert place["@type"] == "Place" and place["alternateName"] == [cluster.name_zh]
+    assert place["geo"] == {"@type": "GeoCoordinates", "latitude": 31.19, "longitude": 121.588}
+    assert place["address"]["addressRegion"] == "Pudong New Area"
+    json.dumps(place)  # serialisable as it stands
+
+    unlocated = geojson.clusters_for_map().get(slug=PUTUO)
+    assert unlocated.anchor is None
+    assert "geo" not in pages.cluster_share(unlocated, lambda path: path)["json_ld"]
+
+
+def test_cluster_share_has_a_description_even_where_none_is_entered():
+    Cluster.objects.filter(slug=PUTUO).update(description_zh="", description_en="")
+    cluster = geojson.clusters_for_map().get(slug=PUTUO)
+    with translation.override("zh-hans"):
+        share = pages.cluster_share(cluster, lambda path: path)
+    assert cluster.name_zh in share["description"] and "普陀区" in share["description"]
