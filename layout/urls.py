@@ -1,13 +1,22 @@
-"""URL configuration."""
+"""URL configuration: public pages under a language prefix, the API and the admin without one."""
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from layout import views
 
+# Language-neutral: the API (and embeds) take ?lang= instead of a prefix.
 urlpatterns = [
-    path("", views.cluster_map, name="cluster_map"),
-    path("clusters/<slug:slug>/", views.cluster_detail, name="cluster_detail"),
-    path("api/v1/districts.geojson", views.district_geojson, name="district_geojson"),
-    path("api/v1/clusters.geojson", views.cluster_geojson, name="cluster_geojson"),
+    path("", include("layout.api_urls")),  # /api/v1/… and /downloads/…
     path("admin/", admin.site.urls),
 ]
+
+# /zh-hans/… and /en/…: a shared link opens in the language it was shared in. An address
+# without a prefix (such as /) is redirected by LocaleMiddleware to the visitor's language.
+urlpatterns += i18n_patterns(
+    path("", views.cluster_map, name="cluster_map"),
+    path("clusters/<slug:slug>/", views.cluster_detail, name="cluster_detail"),
+    path("scenarios/", views.scenario_list, name="scenario_list"),
+    path("projects/", views.project_list, name="project_list"),
+    path("compare/", views.cluster_compare, name="cluster_compare"),
+)

@@ -1,31 +1,41 @@
-"""Public pages and the GeoJSON API. Thin: data comes from layout.pages and layout.geojson."""
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+"""Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson."""
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from layout import geojson, pages
 
-GEOJSON = "application/geo+json"
-
-
-def _datum(request):
-    datum = request.GET.get("datum", "wgs84")
-    return datum if datum in geojson.DATUMS else "wgs84"
-
 
 def cluster_map(request):
-    return render(request, "layout/cluster_map.html", pages.cluster_map_context())
+    # ?preview=1 shows staff the drafts on the real map; anyone else gets the public map.
+    preview = request.GET.get("preview") == "1" and request.user.is_staff
+    response = render(request, "layout/cluster_map.html", pages.cluster_map_context(preview=preview))
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def cluster_detail(request, slug):
     cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
-    return render(request, "layout/cluster_detail.html", pages.cluster_detail_context(cluster))
+    context = pages.cluster_detail_context(cluster)
+    context["share"] = pages.cluster_share(cluster, request.build_absolute_uri)
+    return render(request, "layout/cluster_detail.html", context)
 
 
-def district_geojson(request):
-    return JsonResponse(geojson.district_feature_collection(datum=_datum(request)), content_type=GEOJSON,
-                        json_dumps_params={"ensure_ascii": False})
+def scenario_list(request):
+    return render(request, "layout/scenario_list.html", pages.scenarios_context())
 
 
-def cluster_geojson(request):
-    return JsonResponse(geojson.cluster_feature_collection(datum=_datum(request)), content_type=GEOJSON,
-                        json_dumps_params={"ensure_ascii": False})
+def project_list(request):
+    return render(request, "layout/project_list.html", pages.projects_context())
+
+
+def cluster_compare(request):
+    values = request.GET.getlist("clusters")
+    slugs = pages.requested_slugs(values)
+    # The form sends ?clusters=a&clusters=b: answer with the short address a reader can share.
+    if len(values) > 1 or any(value != value.strip() for value in values):
+        return redirect(reverse("cluster_compare") + pages.compare_query(slugs))
+    context = pages.compare_context(slugs)
+    # Fewer than two is a step on the way (the form is there to add more); more than four or an
+    # unknown cluster is a request that cannot be answered.
+    return render(request, "layout/cluster_compare.html", context, status=400 if context["refused"] else 200)

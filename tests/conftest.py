@@ -7,3 +7,10 @@ from django.core.management import call_command
 def layout_data(db):
     """The districts and the 2025 layout, loaded from geodata/ and seeds/ by `load_layout`."""
     call_command("load_layout", verbosity=0)
+
+
+def pytest_sessionstart(session):
+    """Pages are read in Chinese too: compile the catalogues as `make test` does, for a bare `pytest`."""
+    from layout.management.commands.compile_catalogues import compile_catalogues
+
+    compile_catalogues()

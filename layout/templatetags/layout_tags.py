@@ -1,9 +1,17 @@
 """Template filters that show figures and names the way layout.formats says they read."""
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from layout import formats
 
 register = template.Library()
+
+# As django.utils.html.json_script escapes: no "</script>" or "<!--" can close the element early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -41,3 +49,58 @@ def or_not_published(value):
 @register.simple_tag
 def not_published():
     return formats.not_published()
+
+
+@register.filter
+def localized(obj, field):
+    """{{ scenario|localized:"title" }}: the text in the reader's language with its lang attribute;
+    where only the other language has it, that one, marked with a badge. Empty when neither has it."""
+    return marked(formats.localized(obj, field))
+
+
+@register.filter
+def marked(text):
+    """A formats.Localized as HTML: <span lang> and, for a fallback, a badge naming its language."""
+    if not text:
+        return ""
+    badge = formats.fallback_badge(text)
+    if not badge:
+        return format_html('<span lang="{}">{}</span>', text.lang, text.text)
+    return format_html('<span lang="{}">{}</span> <span class="fallback-badge">({})</span>',
+                       text.lang, text.text, badge)
+
+
+@register.filter
+def english_only(text):
+    """A content field the data holds only in English (e.g. how a boundary was drawn): marked as
+    English on a Chinese page, so the reader knows why it is not in their language."""
+    if text in (None, ""):
+        return ""
+    return marked(formats.Localized(str(text), "en", formats.is_chinese()))
+
+
+@register.filter
+def long_date(value):
+    """2025年3月25日 / 25 March 2025."""
+    return formats.format_date(value)
+
+
+@register.filter
+def json_ld(data):
+    """schema.org data as <script type="application/ld+json">, escaped the way json_script escapes."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def other_language(obj, field):
+    """{{ cluster|other_language:"name" }}: the name in the other language too, for a reader who
+    searches for it or reads it on a sign; empty when it is the one already shown as a fallback."""
+    shown = formats.localized(obj, field)
+    if not shown or shown.is_fallback:
+        return ""
+    other = "en" if shown.lang == formats.HTML_LANG["zh"] else "zh"
+    text = getattr(obj, f"{field}_{other}", "") or ""
+    if not text:
+        return ""
+    return format_html('<span class="name-other" lang="{}">{}</span>', formats.HTML_LANG[other], text)

@@ -46,4 +46,13 @@ if (anchor && anchor.type === "Point") {
     .addTo(map);
 }
 
+// On paper the map is smaller: fit the district again when printing starts and when it ends.
+const refit = () => {
+  map.invalidateSize({ animate: false });
+  map.fitBounds(districtLayer.getBounds(), { padding: [6, 6], animate: false });
+};
+window.matchMedia("print").addEventListener("change", refit);
+window.addEventListener("beforeprint", refit);
+window.addEventListener("afterprint", refit);
+
 container.dataset.ready = "true";

@@ -13,7 +13,7 @@ def test_should_show_typed_markup_as_text(visit):
     cluster = Cluster.objects.get(district__adcode="310114")
     Cluster.objects.filter(pk=cluster.pk).update(name_en=f"Jiading {MARKUP}", name_zh=f"嘉定{MARKUP}")
     inside = shapely.geometry.shape(cluster.boundary).representative_point()
-    visit.goto("/")
+    visit.goto("/en/")  # the browser asks for en-GB
     x, y = visit.page.evaluate(
         """([lat, lon]) => {
             const map = document.getElementById("cluster-map").layoutMap;

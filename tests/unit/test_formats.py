@@ -1,7 +1,9 @@
 """How figures read: 万平方米/亿元 in Chinese, m²/billion CNY in English, unknown as not published."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from layout import formats
 from layout.models import HeadlineFigure
@@ -73,3 +75,75 @@ def test_bilingual_falls_back_to_the_other_language_when_one_is_empty():
     assert formats.bilingual(Named, "name", "zh-hans") == "嘉定区"
     Named.name_en = "Jiading"
     assert formats.bilingual(Named, "name", "en") == "Jiading"
+
+
+class Bilingual:
+    """A record with one bilingual field, as the models have (name_zh / name_en)."""
+
+    def __init__(self, zh="", en=""):
+        self.name_zh = zh
+        self.name_en = en
+
+
+@pytest.mark.parametrize("language, zh, en, text, lang, is_fallback", [
+    ("en", "嘉定区", "Jiading", "Jiading", "en", False),
+    ("zh-hans", "嘉定区", "Jiading", "嘉定区", "zh-Hans", False),
+    ("en", "嘉定区", "", "嘉定区", "zh-Hans", True),
+    ("zh-hans", "", "Jiading", "Jiading", "en", True),
+])
+def test_localized_text_says_its_language_and_whether_it_is_a_fallback(language, zh, en, text, lang, is_fallback):
+    shown = formats.localized(Bilingual(zh, en), "name", language)
+    assert (shown.text, shown.lang, shown.is_fallback) == (text, lang, is_fallback)
+    assert str(shown) == text
+
+
+def test_localized_text_is_empty_only_when_both_languages_are():
+    shown = formats.localized(Bilingual(), "name", "en")
+    assert not shown and shown.text == "" and not shown.is_fallback
+
+
+@pytest.mark.parametrize("language, zh, en, badge", [
+    ("en", "嘉定区", "", "in Chinese"),
+    ("zh-hans", "", "Jiading", "英文"),
+    ("en", "嘉定区", "Jiading", ""),
+    ("zh-hans", "嘉定区", "", ""),
+])
+def test_a_fallback_is_marked_with_its_language_in_the_readers_language(language, zh, en, badge):
+    assert formats.fallback_badge(formats.localized(Bilingual(zh, en), "name", language), language) == badge
+
+
+@pytest.mark.parametrize("value, zh, en", [
+    (date(2025, 3, 25), "2025年3月25日", "25 March 2025"),
+    (date(2024, 12, 1), "2024年12月1日", "1 December 2024"),
+])
+def test_dates_read_the_way_each_language_writes_them(value, zh, en):
+    assert formats.format_date(value, "zh-hans") == zh
+    assert formats.format_date(value, "en") == en
+
+
+def test_an_unknown_date_reads_not_published():
+    assert formats.format_date(None, "en") == "not published"
+    assert formats.format_date(None, "zh-hans") == "未公布"
+
+
+@pytest.mark.parametrize("part, whole, zh, en", [
+    (5, 37, "37个中的5个", "5 of 37"),
+    (2, 21, "21个中的2个", "2 of 21"),
+    (1200, 5000, "5,000个中的1,200个", "1,200 of 5,000"),
+    (3, None, "3个（总数未公布）", "3 (total not published)"),
+])
+def test_share_of_an_announced_total(part, whole, zh, en):
+    assert formats.format_share(part, whole, "zh-hans") == zh
+    assert formats.format_share(part, whole, "en") == en
+
+
+def test_scenarios_text_says_not_published_in_the_language_asked_for():
+    with translation.override("zh-hans"):
+        assert formats.format_scenarios(None, 0, "en") == "not published (0 named)"
+    with translation.override("en"):
+        assert formats.format_scenarios(None, 1, "zh-hans") == "未公布（已公布名称1个）"
+
+
+def test_a_count_of_named_records_says_named_so_zero_never_reads_as_none_exist():
+    assert formats.format_named(0, "en") == "0 named"
+    assert formats.format_named(5, "zh-hans") == "已列名5个"

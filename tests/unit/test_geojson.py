@@ -67,7 +67,7 @@ def test_cluster_properties_carry_readable_figures_and_not_published_where_unkno
     assert zhangjiang["space_text"] == "3,750,000 m²"
     assert zhangjiang["investment_cny"] is None
     assert zhangjiang["investment_text"] == "not published"
-    assert zhangjiang["url"] == "/clusters/zhangjiang-jinqiao-electronic-information/"
+    assert zhangjiang["url"] == "/en/clusters/zhangjiang-jinqiao-electronic-information/"  # in the language asked for
     for properties in features.values():
         chain = properties["primary_chain"]
         assert chain is None or chain["colour"].startswith("#")

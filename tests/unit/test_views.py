@@ -1,10 +1,12 @@
 """Every public page and API answer, as a reader's browser receives them."""
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 import shapely
 from django.urls import reverse
+from django.utils import translation
 
 from layout import geometry
 from layout.models import Cluster, District, HeadlineFigure
@@ -14,6 +16,12 @@ pytestmark = pytest.mark.usefixtures("layout_data")
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
 ZHANGJIANG = "zhangjiang-jinqiao-electronic-information"
+
+
+def url(language, name="cluster_map", *args):
+    """A public page's address in a language: /en/… or /zh-hans/…"""
+    with translation.override(language):
+        return reverse(name, args=args)
 
 
 class PageParser(HTMLParser):
@@ -35,7 +43,8 @@ class PageParser(HTMLParser):
             self.ids.add(attrs["id"])
         if tag in ("script", "img") and attrs.get("src"):
             self.fetched.append((tag, attrs["src"]))
-        if tag == "link" and attrs.get("href"):
+        # Only links a browser fetches: alternate and canonical addresses are absolute but never loaded.
+        if tag == "link" and attrs.get("href") and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
             self.fetched.append((tag, attrs["href"]))
         if tag not in ("br", "img", "link", "meta", "input", "hr"):
             self._open.append((tag, (attrs.get("class") or "").split()))
@@ -66,7 +75,7 @@ def is_foreign(address):
 
 
 def test_map_page_has_the_map_legend_totals_and_their_source(client):
-    response = client.get("/", **EN)
+    response = client.get(url("en"))
     assert response.status_code == 200
     page = parse(response)
     assert page.html_lang == "en"
@@ -76,13 +85,13 @@ def test_map_page_has_the_map_legend_totals_and_their_source(client):
         assert total in page.texts("headline-figure"), total
     source = HeadlineFigure.objects.get(key="clusters").source
     assert "Source:" in text and source.title in " ".join(page.texts("source-title"))
-    assert "2025-03-25" in " ".join(page.texts("source"))
+    assert "25 March 2025" in " ".join(page.texts("source"))
     assert "indicative area" in " ".join(page.texts("legend-items"))
     assert "location within the district not published" in " ".join(page.texts("legend-items"))
 
 
 def test_map_page_in_chinese_reads_totals_in_wan_and_yi(client):
-    response = client.get("/", **ZH)
+    response = client.get(url("zh-hans"))
     page = parse(response)
     assert page.html_lang == "zh-hans"
     figures = page.texts("headline-figure")
@@ -90,13 +99,13 @@ def test_map_page_in_chinese_reads_totals_in_wan_and_yi(client):
 
 
 def test_map_page_lists_every_cluster_with_a_link_to_its_page(client):
-    text = client.get("/", **EN).content.decode()
+    text = client.get(url("en")).content.decode()
     for cluster in Cluster.objects.all():
-        assert f'href="{cluster.get_absolute_url()}"' in text, cluster.slug
+        assert f'href="{url("en", "cluster_detail", cluster.slug)}"' in text, cluster.slug
 
 
 def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
-    page = parse(client.get("/", **EN))
+    page = parse(client.get(url("en")))
     foreign = [(tag, address) for tag, address in page.fetched if is_foreign(address)]
     assert foreign == []
     addresses = [address for _tag, address in page.fetched]
@@ -106,7 +115,7 @@ def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
 
 
 def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client):
-    response = client.get("/", **EN)
+    response = client.get(url("en"))
     clusters = response.context["cluster_features"]
     assert len(clusters["features"]) == 14
     assert len(response.context["district_features"]["features"]) == 16
@@ -115,7 +124,7 @@ def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client
 
 
 def test_map_page_places_each_district_name_inside_its_district(client):
-    labels = client.get("/", **EN).context["map_config"]["districtLabels"]
+    labels = client.get(url("en")).context["map_config"]["districtLabels"]
     assert len(labels) == 16
     for label in labels:
         lat, lon = label["latlng"]
@@ -127,8 +136,8 @@ def test_every_cluster_page_answers_with_its_names_and_figures(client):
     clusters = list(Cluster.objects.all())
     assert len(clusters) == 14
     for cluster in clusters:
-        for headers, unknown in ((EN, "not published"), (ZH, "未公布")):
-            response = client.get(cluster.get_absolute_url(), **headers)
+        for language, unknown in (("en", "not published"), ("zh-hans", "未公布")):
+            response = client.get(url(language, "cluster_detail", cluster.slug))
             assert response.status_code == 200, cluster.slug
             page = parse(response)
             assert cluster.name_zh in page.texts("cluster-name")
@@ -144,11 +153,11 @@ def test_every_cluster_page_answers_with_its_names_and_figures(client):
             assert "0" not in (space, investment, scenarios)
 
 
-@pytest.mark.parametrize("headers, space", [(EN, "3,750,000 m²"), (ZH, "375万平方米")])
-def test_zhangjiang_page_shows_its_published_space_with_the_wording_of_its_source(client, headers, space):
-    response = client.get(reverse("cluster_detail", args=[ZHANGJIANG]), **headers)
+@pytest.mark.parametrize("language, space", [("en", "3,750,000 m²"), ("zh-hans", "375万平方米")])
+def test_zhangjiang_page_shows_its_published_space_with_the_wording_of_its_source(client, language, space):
+    response = client.get(url(language, "cluster_detail", ZHANGJIANG))
     page = parse(response)
-    unknown = "not published" if headers is EN else "未公布"
+    unknown = "not published" if language == "en" else "未公布"
     assert page.texts("figure-value") == [space, unknown, unknown]
     text = response.content.decode()
     assert "375万方" in text  # the source's own wording, quoted beside the figure
@@ -157,26 +166,27 @@ def test_zhangjiang_page_shows_its_published_space_with_the_wording_of_its_sourc
 
 def test_cluster_page_says_when_the_location_is_not_published(client):
     cluster = Cluster.objects.filter(boundary__isnull=True).first()
-    text = client.get(cluster.get_absolute_url(), **EN).content.decode()
+    text = client.get(url("en", "cluster_detail", cluster.slug)).content.decode()
     assert "location within the district not published" in text.lower()
 
 
 def test_cluster_page_with_indicative_boundary_says_it_is_indicative(client):
     cluster = Cluster.objects.exclude(boundary__isnull=True).filter(boundary_status="indicative").first()
-    text = client.get(cluster.get_absolute_url(), **EN).content.decode()
+    text = client.get(url("en", "cluster_detail", cluster.slug)).content.decode()
     assert "indicative boundary (not official)" in text
     assert cluster.boundary_method in text
 
 
 def test_cluster_page_loads_nothing_from_another_host(client):
-    page = parse(client.get(reverse("cluster_detail", args=[ZHANGJIANG]), **EN))
+    page = parse(client.get(url("en", "cluster_detail", ZHANGJIANG)))
     assert [a for _t, a in page.fetched if is_foreign(a)] == []
     assert "/static/layout/cluster-detail.js" in [a for _t, a in page.fetched]
     assert {"cluster-detail-map", "cluster-feature", "district-feature"} <= page.ids
 
 
 def test_unknown_cluster_is_404(client):
-    assert client.get("/clusters/no-such-cluster/").status_code == 404
+    for language in ("en", "zh-hans"):
+        assert client.get(f"/{language}/clusters/no-such-cluster/").status_code == 404
 
 
 @pytest.mark.parametrize("url, count", [("/api/v1/districts.geojson", 16), ("/api/v1/clusters.geojson", 14)])
@@ -215,14 +225,9 @@ def test_api_shifts_coordinates_to_gcj02_when_asked(client, url):
     assert compared >= 10
 
 
-def test_api_ignores_an_unknown_datum(client):
-    plain = client.get("/api/v1/districts.geojson").json()
-    assert client.get("/api/v1/districts.geojson", {"datum": "bd09"}).json() == plain
-
-
 @pytest.mark.django_db
 def test_published_number_of_scenarios_shows_with_its_source_and_unknown_elsewhere(layout_data, client):
-    xuhui = client.get("/clusters/xuhui-artificial-intelligence/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    xuhui = client.get(url("en", "cluster_detail", "xuhui-artificial-intelligence")).content.decode()
     assert "该集聚区一口气拿出了8个“引凤场景”" in xuhui
     features = client.get("/api/v1/clusters.geojson", HTTP_ACCEPT_LANGUAGE="en").json()["features"]
     texts = {f["properties"]["slug"]: f["properties"]["scenarios_text"] for f in features}
@@ -237,5 +242,189 @@ def test_a_draft_cluster_stays_off_the_public_map_page_and_api(layout_data, clie
     cluster.save()
     features = client.get("/api/v1/clusters.geojson").json()["features"]
     assert ZHANGJIANG not in {f["id"] for f in features} and len(features) == 13
-    assert client.get(cluster.get_absolute_url()).status_code == 404
-    assert cluster.name_zh not in client.get("/").content.decode()
+    assert client.get(url("zh-hans", "cluster_detail", cluster.slug)).status_code == 404
+    assert cluster.name_zh not in client.get(url("zh-hans")).content.decode()
+
+
+# ---- Languages in the address, and the pages beside the map ----
+
+@pytest.mark.parametrize("accept, target", [
+    ("en-GB,en;q=0.9", "/en/"),
+    ("zh-CN,zh;q=0.9", "/zh-hans/"),
+    ("zh-TW,zh;q=0.9", "/zh-hans/"),
+    ("fr-FR,fr;q=0.9", "/zh-hans/"),
+    ("", "/zh-hans/"),
+])
+def test_the_root_sends_a_visitor_to_the_language_their_browser_asks_for(client, accept, target):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_an_old_address_without_language_keeps_its_path_and_query(client):
+    response = client.get(f"/clusters/{ZHANGJIANG}/?from=share", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Location"] == f"/en/clusters/{ZHANGJIANG}/?from=share"
+
+
+def test_the_address_decides_the_language_whatever_the_browser_asks_for(client):
+    page = parse(client.get(url("en", "cluster_detail", ZHANGJIANG), **ZH))
+    assert page.html_lang == "en"
+    assert page.texts("figure-value")[0] == "3,750,000 m²"
+    page = parse(client.get(url("zh-hans", "cluster_detail", ZHANGJIANG), **EN))
+    assert page.html_lang == "zh-hans"
+    assert page.texts("figure-value")[0] == "375万平方米"
+
+
+def language_switch(response):
+    """{language code: address} of the links in the page's language switch."""
+    found = re.findall(r'<a href="([^"]+)" lang="[^"]+" hreflang="([^"]+)"[^>]*data-language-switch',
+                       response.content.decode())
+    return {{"zh-Hans": "zh-hans", "en": "en"}[hreflang]: address.replace("&amp;", "&") for address, hreflang in found}
+
+
+@pytest.mark.parametrize("name, args, query", [
+    ("cluster_detail", [ZHANGJIANG], ""),
+    ("cluster_compare", [], f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"),
+    ("scenario_list", [], ""),
+    ("project_list", [], "?sort=name&page=1"),
+])
+def test_the_language_switch_keeps_the_reader_on_the_same_page_and_query(client, name, args, query):
+    links = language_switch(client.get(url("en", name, *args) + query))
+    assert set(links) == {"en", "zh-hans"}
+    for language, address in links.items():
+        path, _sep, rest = address.partition("?")
+        assert path == url(language, name, *args)
+        assert ("?" + rest.replace("%2C", ",") if rest else "") == query
+
+
+def test_every_public_page_links_the_others_and_both_languages(client):
+    for name in ("cluster_map", "scenario_list", "project_list", "cluster_compare"):
+        text = client.get(url("en", name)).content.decode()
+        for other in ("cluster_map", "scenario_list", "project_list", "cluster_compare"):
+            assert f'href="{url("en", other)}"' in text, (name, other)
+        assert 'hreflang="zh-Hans"' in text and 'hreflang="en"' in text
+
+
+@pytest.mark.parametrize("address", ["/en/no-such-page/", "/zh-hans/clusters/no-such-cluster/", "/de/"])
+def test_unknown_addresses_are_404_with_a_way_back(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+
+
+def test_scenarios_page_lists_every_published_scenario_under_its_category_with_cluster_and_source(client):
+    response = client.get(url("en", "scenario_list"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    page = parse(response)
+    assert page.texts("share") == ["5 of 37"]
+    assert "开放四大类37个重点场景" in text  # the headline figure's own wording, with its source
+    for category in ("industry incubation", "technology breakthrough", "transformation and upgrading",
+                     "application demonstration", "category not published"):
+        assert category in text
+    assert len(page.texts("scenario-title")) >= 5
+    assert f'href="{url("en", "cluster_detail", ZHANGJIANG)}"' in text
+    assert page.texts("scenario-cluster").count("cluster not published") == 3
+
+
+def test_scenarios_page_in_chinese(client):
+    page = parse(client.get(url("zh-hans", "scenario_list")))
+    assert page.html_lang == "zh-hans"
+    assert page.texts("share") == ["37个中的5个"]
+
+
+def test_projects_page_lists_published_projects_with_figures_district_and_source(client):
+    response = client.get(url("en", "project_list"))
+    text = response.content.decode()
+    page = parse(response)
+    assert page.texts("share") == ["2 of 21"]
+    assert "2.5 billion CNY" in page.texts("project-investment")
+    assert "Shanghai Superconductor 2G high-temperature superconducting tape" in text
+    assert "Pudong New Area" in text and "cluster not published" in text
+    assert "25 March 2025" in text
+
+
+def test_compare_page_shows_three_clusters_side_by_side(client):
+    response = client.get(url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence,"
+                                                         "putuo-intelligent-software")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count('<th scope="col"') == 3
+    assert "3,750,000 m²" in text and "100,000 m²" in text and "not published" in text
+    assert text.count('type="checkbox"') == 14
+    assert text.count(" checked>") == 3
+
+
+def test_the_compare_form_answers_with_the_short_address_a_reader_can_share(client):
+    response = client.get(url("en", "cluster_compare"), {"clusters": [ZHANGJIANG, "xuhui-artificial-intelligence"]})
+    assert response.status_code == 302
+    assert response["Location"] == url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"
+
+
+@pytest.mark.parametrize("count, status, message", [
+    (1, 200, "Choose at least 2 clusters to compare (you chose 1)."),
+    (5, 400, "Choose at most 4 clusters to compare (you chose 5)."),
+])
+def test_compare_with_one_or_five_clusters_says_what_to_do(client, count, status, message):
+    slugs = ",".join(Cluster.objects.values_list("slug", flat=True)[:count])
+    response = client.get(url("en", "cluster_compare") + f"?clusters={slugs}")
+    assert response.status_code == status
+    text = response.content.decode()
+    assert 'role="alert"' in text and message in text
+    assert "<table" not in text
+
+
+def test_compare_with_an_unknown_cluster_names_it(client):
+    response = client.get(url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},atlantis")
+    assert response.status_code == 400
+    assert "There is no published cluster atlantis." in response.content.decode()
+
+
+def test_cluster_page_shares_well_with_opengraph_and_schema_org(client):
+    response = client.get(url("en", "cluster_detail", ZHANGJIANG))
+    text = response.content.decode()
+    cluster = Cluster.objects.get(slug=ZHANGJIANG)
+    assert f'<meta property="og:title" content="{cluster.name_en}">' in text.replace("&#x27;", "'")
+    assert f'<meta property="og:url" content="http://testserver/en/clusters/{ZHANGJIANG}/">' in text
+    assert '<meta property="og:image" content="http://testserver/static/layout/preview.png">' in text
+    assert '<meta property="og:locale" content="en_GB">' in text
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL)
+    place = json.loads(found.group(1))
+    assert place["@type"] == "Place" and place["name"] == cluster.name_en
+    assert client.get("/static/layout/preview.png").status_code == 200
+
+
+def test_schema_org_data_cannot_close_its_script_element(client):
+    Cluster.objects.filter(slug=ZHANGJIANG).update(description_en="</script><script>alert(1)</script>")
+    text = client.get(url("en", "cluster_detail", ZHANGJIANG)).content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL)
+    assert json.loads(found.group(1))["description"] == "</script><script>alert(1)</script>"
+    assert "<script>alert(1)" not in text
+
+
+def test_cluster_page_marks_a_missing_translation_and_never_shows_an_empty_label(client):
+    Cluster.objects.filter(slug=ZHANGJIANG).update(name_en="", lead_track_en="")
+    response = client.get(url("en", "cluster_detail", ZHANGJIANG))
+    text = response.content.decode()
+    cluster = Cluster.objects.get(slug=ZHANGJIANG)
+    assert f'<span lang="zh-Hans">{cluster.name_zh}</span> <span class="fallback-badge">(in Chinese)</span>' in text
+    assert f'<span lang="zh-Hans">{cluster.lead_track_zh}</span> <span class="fallback-badge">(in Chinese)</span>' in text
+    assert f'<meta property="og:title" content="{cluster.name_zh}">' in text
+
+
+def test_dates_on_pages_read_per_language(client):
+    assert "25 March 2025" in client.get(url("en", "cluster_detail", ZHANGJIANG)).content.decode()
+    assert "2025年3月25日" in client.get(url("zh-hans", "cluster_detail", ZHANGJIANG)).content.decode()
+
+
+@pytest.mark.parametrize("language, scenarios_text, cluster_url", [
+    ("en", "not published (1 named)", f"/en/clusters/{ZHANGJIANG}/"),
+    ("zh-hans", "未公布（已公布名称1个）", f"/zh-hans/clusters/{ZHANGJIANG}/"),
+])
+def test_api_is_language_neutral_and_takes_lang(client, language, scenarios_text, cluster_url):
+    # The browser asks for the other language: ?lang= wins.
+    other = ZH if language == "en" else EN
+    response = client.get("/api/v1/clusters.geojson", {"lang": language}, **other)
+    assert response.status_code == 200 and response["Content-Language"] == language
+    feature = next(f for f in response.json()["features"] if f["id"] == ZHANGJIANG)
+    assert feature["properties"]["scenarios_text"] == scenarios_text
+    assert feature["properties"]["url"] == cluster_url

@@ -1,0 +1,78 @@
+"""The map page as the browser stories drive it: its address, its state, and stub tiles for tile basemaps."""
+import struct
+import zlib
+from functools import cache
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
+from django.utils import translation
+
+
+def map_address(language="en", query=""):
+    with translation.override(language):
+        return reverse("cluster_map") + query
+
+
+@cache
+def stub_tile():
+    """A 256 × 256 one-colour PNG: what a tile server would send, made here so no test touches the network."""
+    width = height = 256
+    raw = b"".join(b"\x00" + bytes((222, 214, 196)) * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def serve_stub_tiles(visit, host_pattern):
+    """Tile requests to host_pattern (a glob such as "**://*.autonavi.com/**") get the stub PNG, in
+    place of the visit fixture's refusal of other hosts; returns the list of tile addresses asked for."""
+    asked = []
+
+    def fulfil(route):
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=stub_tile())
+
+    # Playwright tries the route registered last first: this one wins over the refusal.
+    visit.page.route(host_pattern, fulfil)
+    return asked
+
+
+def state(visit):
+    """The map page's address query, as {name: value}."""
+    return {name: values[0] for name, values in parse_qs(urlsplit(visit.page.url).query).items()}
+
+
+def drawn_slugs(visit):
+    """The clusters drawn on the map now (each path carries its cluster's slug)."""
+    return set(visit.page.evaluate(
+        """() => [...document.querySelectorAll('#cluster-map .leaflet-overlay-pane path[data-slug]')]
+                 .map((path) => path.dataset.slug)"""))
+
+
+def listed_slugs(visit):
+    return set(visit.page.evaluate(
+        """() => [...document.querySelectorAll('.cluster-item')].filter((li) => !li.hidden)
+                 .map((li) => li.dataset.slug)"""))
+
+
+def map_view(visit):
+    """[lat, lon, zoom] of the map now."""
+    return visit.page.evaluate(
+        """() => { const map = document.getElementById("cluster-map").layoutMap;
+                   const c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; }""")
+
+
+def open_popup_slug(visit):
+    return visit.page.evaluate(
+        """() => { const popup = document.querySelector('.leaflet-popup .cluster-popup');
+                   return popup ? popup.dataset.slug : null; }""")
+
+
+def wait_until_still(visit):
+    """Until the map has finished flying (the page marks its container while the map moves)."""
+    visit.page.wait_for_timeout(100)
+    visit.page.wait_for_function("() => !document.getElementById('cluster-map').dataset.moving")
+    visit.page.wait_for_timeout(150)
