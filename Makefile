@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-postgres install install-dev check bench districts boundaries clean
+.PHONY: messages preview-image run setup test test-postgres install install-dev check bench districts boundaries clean
 
 # Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.txt
@@ -22,13 +22,16 @@ install-dev: $(VENV)/.installed-dev
 
 # Migrate and load the 2025 layout; the loader keeps what officials have edited.
 setup: install
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles --verbosity 0
 	$(PY) manage.py load_layout
 
 run: setup
 	$(PY) manage.py runserver $(HOST)
 
 test: install-dev
+	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest
 
 # The unit suite again on a throwaway PostgreSQL server (Debian's postgresql; installed if missing).
@@ -37,6 +40,14 @@ test-postgres: install-dev
 
 check: install
 	$(PY) manage.py check
+
+# Translators: collect new strings into layout/locale/*/django.po (needs GNU gettext's xgettext;
+# running and testing the site do not: compile_catalogues uses polib).
+messages:
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete
+# Redraw static/layout/preview.png (the picture shared links show) from the loaded layout.
+preview-image: setup install-dev
+	$(PY) manage.py build_preview_image
 
 # Rebuild the geodata from its sources (needs the development requirements).
 districts: install-dev

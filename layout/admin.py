@@ -1,18 +1,69 @@
-"""The officials' admin: every layout model, boundaries and anchors edited on a Leaflet map."""
-from django.contrib import admin
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+"""The officials' admin: roles by district, drafts that reviewers publish, history, tables and boundary files."""
+import copy
 
-from layout import formats, geojson, geometry
-from layout.forms import GeoJSONGeometryField, GeometryModelForm
-from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from layout import drafts, formats, geojson, geometry, history, roles
+from layout.forms import ClusterForm, DistrictForm, GeoJSONGeometryField, LayoutModelForm, ProjectForm
+from layout.models import (Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario,
+                           Source)
+from layout.resources import ClusterResource, ProjectResource, ScenarioResource
+
+
+class LayoutAdmin(SimpleHistoryAdmin):
+    """Every layout record: field-by-field history with revert, and a save refused if the record changed
+    since the official opened it."""
+
+    form = LayoutModelForm
+    change_form_template = "layout/admin/change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.scope_user = request.user
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        names = {name for _title, options in fieldsets for line in options["fields"]
+                 for name in (line if isinstance(line, (list, tuple)) else [line])}
+        if "edited_version" not in names:
+            # Hidden: the version the official started from, to refuse a save over someone else's.
+            fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "edited_version"]
+        return fieldsets
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(current, foreign_keys_are_objs=foreign_keys_are_objs,
+                                              excluded_fields={"version"})
+                helper = self.get_historical_record_context_helper(request, previous)
+                changes = helper.context_for_delta_changes(delta)
+                draft = history.draft_change(self.model, current, previous)
+                if draft is not None:
+                    changes.append({"field": draft.field, "old": draft.old, "new": draft.new})
+                previous.history_delta_changes = changes
+            previous = current
 
 
 class GeometryAdminMixin:
     """Edits the GeoJSON JSONFields named in `geometry_fields` on a map with the districts drawn under it."""
 
     geometry_fields = {}  # field name → allowed GeoJSON geometry types
-    form = GeometryModelForm
     change_form_template = "layout/admin/change_form_with_map.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -21,19 +72,259 @@ class GeometryAdminMixin:
                                       geometry_types=self.geometry_fields[db_field.name], **kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def own_adcode(self, obj):
+        """The district to highlight on the map: the record's own, or the one it lies in."""
+        if obj is None:
+            return None
+        district = obj if isinstance(obj, District) else getattr(obj, "district", None)
+        return district.adcode if district is not None else None
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # No tile server by default: the district outlines are the map's only reference.
+        form = context["adminform"].form
         context["layout_admin_map"] = {
             "districts": geojson.district_feature_collection(),
+            "districtAdcodes": {str(pk): adcode for pk, adcode in District.objects.values_list("pk", "adcode")},
+            "ownAdcode": self.own_adcode(obj),
             "labels": {
                 "paste": str(_("Paste or edit the GeoJSON text")),
+                "area": str(_("Area of the shape")),
+                "noShape": str(_("no shape drawn")),
             },
         }
+        preview = getattr(form, "boundary_preview", None)
+        if preview is not None:
+            # The file was read: show it on the map for checking, without an error banner.
+            form.errors.pop("boundary_file", None)
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            context["errors"] = helpers.AdminErrorList(form, formsets)
+            messages.info(request, _("Boundary read from the file: %(summary)s. It is NOT saved yet: check it on "
+                                     "the map, then press Save.") % {"summary": preview.summary()})
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class DraftInlineFormSet(BaseInlineFormSet):
+    """Inline records shown with their unpublished changes, as their own page shows them."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_draft_queryset"):
+            self._draft_queryset = [drafts.apply_draft(obj) for obj in super().get_queryset()]
+        return self._draft_queryset
+
+
+class DistrictScopedAdmin(LayoutAdmin):
+    """A district editor sees, reaches and changes only their district's records; others are refused (403)."""
+
+    def get_queryset(self, request):
+        return roles.scope(super().get_queryset(request), request.user)
+
+    def _in_scope(self, request, obj):
+        return obj is None or roles.may_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not (super().has_delete_permission(request, obj) and self._in_scope(request, obj)):
+            return False
+        # Taking a record off the public map is a reviewer's decision.
+        return obj is None or not getattr(obj, "is_published", False) or roles.can_publish(request.user, self.model)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        district = roles.editor_district(request.user)
+        if district is not None:
+            if db_field.related_model is District:
+                kwargs["queryset"] = District.objects.filter(pk=district.pk) if district else District.objects.none()
+            elif db_field.related_model is Cluster:
+                kwargs["queryset"] = roles.scope(Cluster.objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def refuse_out_of_scope(self, request, object_id):
+        """403, not "does not exist": the record is there, but not this official's to see."""
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return
+        if (self.model._default_manager.filter(pk=pk).exists()
+                and not self.get_queryset(request).filter(pk=pk).exists()):
+            raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DraftAdmin(DistrictScopedAdmin):
+    """Changes to a published record by someone who may not publish wait as a draft for a reviewer;
+    reviewers publish from the list (action) or the form (button)."""
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user, self.model)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("is_published")
+        return fields
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "is_published", "pending_changes"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), "is_published"]
+
+    @admin.display(description=_("unpublished changes"))
+    def pending_changes(self, obj):
+        if not drafts.has_draft(obj):
+            return "—"
+        return _("%(fields)s, by %(by)s") % {
+            "fields": ", ".join(label for label, _live, _new in drafts.describe(obj)), "by": obj.draft.get("by")}
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        return drafts.apply_draft(obj) if obj is not None else None
+
+    def as_draft(self, request, obj):
+        """Whether saving this record must propose a draft rather than change what the public sees."""
+        return (obj.pk is not None and not self.has_publish_permission(request)
+                and self.model._default_manager.filter(pk=obj.pk, is_published=True).exists())
+
+    def save_model(self, request, obj, form, change):
+        if change and self.as_draft(request, obj):
+            m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many
+                   if f.name in form.cleaned_data}
+            live = drafts.propose(obj, request.user, m2m)
+            obj.version, obj.draft = live.version, live.draft
+            form.save_m2m = lambda: None  # the many-to-many choices are in the draft
+            request._layout_drafted = True
+            return
+        # The form showed the draft: saving it makes it the record.
+        obj.draft = {}
+        if "_publish" in request.POST and self.has_publish_permission(request):
+            obj.is_published = True
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.model, roles.PUBLISHED_MODELS):
+            return super().save_formset(request, form, formset, change)
+        may_publish = roles.can_publish(request.user, formset.model)
+        saved = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            if obj.is_published and not may_publish:
+                messages.warning(request, _("“%(obj)s” is published: only a reviewer may remove it.") % {"obj": obj})
+                continue
+            obj.delete()
+        for obj in saved:
+            if obj.pk and not may_publish and formset.model.objects.filter(pk=obj.pk, is_published=True).exists():
+                drafts.propose(obj, request.user)
+                request._layout_drafted = True
+            else:
+                obj.draft = {}
+                obj._history_user = request.user
+                obj.save()
+        formset.save_m2m()
+
+    def response_change(self, request, obj):
+        if getattr(request, "_layout_drafted", False):
+            self.message_user(request, _("Your changes are saved as a draft. The public map keeps showing the "
+                                         "published version until a reviewer publishes them."), messages.WARNING)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not obj.is_published:
+            self.message_user(request, _("The new record is a draft: the public map shows it once a reviewer "
+                                         "publishes it."), messages.WARNING)
+        return super().response_add(request, obj, post_url_continue)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        live = self.model._default_manager.filter(pk=obj.pk).first() if obj is not None and obj.pk else None
+        context["layout_draft"] = {
+            "changes": drafts.describe(live) if live is not None else [],
+            "by": live.draft.get("by") if live is not None and drafts.has_draft(live) else None,
+            "at": live.draft.get("at") if live is not None and drafts.has_draft(live) else None,
+            "published": bool(live and live.is_published),
+            "saves_as_draft": bool(live and live.is_published and not self.has_publish_permission(request)),
+            "can_publish": self.has_publish_permission(request) and not context.get("is_popup"),
+            "preview_url": _preview_url(),
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Publish the selected records (with their unpublished changes)"),
+                  permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for obj in queryset:
+            try:
+                drafts.publish(obj, request.user)
+                published += 1
+            except ValidationError as exc:
+                refused.append(f"{obj}: {' '.join(exc.messages)}")
+        if published:
+            self.message_user(request, ngettext("%d record published.", "%d records published.", published)
+                              % published, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
+
+    @admin.action(description=_("Take the selected records off the public map"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for obj in queryset.filter(is_published=True):
+            drafts.unpublish(obj, request.user)
+            count += 1
+        self.message_user(request, ngettext("%d record taken off the public map.",
+                                            "%d records taken off the public map.", count) % count, messages.SUCCESS)
+
+
+def _preview_url():
+    try:
+        return reverse("cluster_map") + "?preview=1"
+    except NoReverseMatch:
+        return None
+
+
+class TableAdmin(ImportExportMixin):
+    """Excel and CSV export and import, previewed row by row and applied all or nothing."""
+
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+    show_change_form_export = False
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between the preview and the confirmation: nothing was applied.
+            rows = [f"row {row.number}: {row.error}" for row in result.invalid_rows] + [
+                f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+            self.message_user(request, _("Nothing was imported: %(rows)s") % {"rows": "; ".join(rows[:10])},
+                              messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        return super().process_result(result, request)
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(LayoutAdmin):
     list_display = ["key", "title", "publisher", "published_on"]
     search_fields = ["key", "title", "publisher", "note"]
     list_filter = ["publisher"]
@@ -42,11 +333,12 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(GeometryAdminMixin, admin.ModelAdmin):
+class DistrictAdmin(GeometryAdminMixin, LayoutAdmin):
+    form = DistrictForm
     geometry_fields = {"boundary": geometry.POLYGONAL}
     list_display = ["adcode", "name_zh", "name_en", "has_boundary"]
     search_fields = ["adcode", "name_zh", "name_en"]
-    fields = ["adcode", "name_zh", "name_en", "boundary", "boundary_source"]
+    fields = ["adcode", "name_zh", "name_en", "boundary", ("boundary_file", "boundary_datum"), "boundary_source"]
 
     @admin.display(boolean=True, description=_("boundary"))
     def has_boundary(self, district):
@@ -54,7 +346,7 @@ class DistrictAdmin(GeometryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IndustryChain)
-class IndustryChainAdmin(admin.ModelAdmin):
+class IndustryChainAdmin(LayoutAdmin):
     list_display = ["order", "slug", "name_zh", "name_en", "is_trillion_cluster", "colour"]
     list_display_links = ["slug"]
     list_filter = ["is_trillion_cluster"]
@@ -64,13 +356,18 @@ class IndustryChainAdmin(admin.ModelAdmin):
 
 class ScenarioInline(admin.TabularInline):
     model = Scenario
-    fields = ["title_zh", "title_en", "category", "source", "source_quote"]
+    formset = DraftInlineFormSet
+    fields = ["title_zh", "title_en", "category", "source", "source_quote", "is_published"]
+    readonly_fields = ["is_published"]
     extra = 0
     show_change_link = True
 
 
 @admin.register(Cluster)
-class ClusterAdmin(GeometryAdminMixin, admin.ModelAdmin):
+class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
+    form = ClusterForm
+    change_form_template = GeometryAdminMixin.change_form_template
+    resource_classes = [ClusterResource]
     geometry_fields = {"boundary": geometry.POLYGONAL, "anchor": geometry.POINT}
     list_display = ["number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
     list_display_links = ["number", "name_zh"]
@@ -81,17 +378,24 @@ class ClusterAdmin(GeometryAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["other_chains", "sources"]
     inlines = [ScenarioInline]
     fieldsets = [
-        (None, {"fields": ["number", "slug", "name_zh", "name_en", "district",
+        (None, {"fields": ["number", "slug", "name_zh", "name_en", "district", "is_published",
                            "description_zh", "description_en"]}),
         (_("Industry"), {"fields": ["lead_track_zh", "lead_track_en", "primary_chain", "other_chains",
                                     "chains_basis"]}),
-        (_("Space"), {"fields": ["space_m2", "space_source", "space_quote"],
-                      "description": _("The figure, where it is published, and the wording it uses.")}),
-        (_("Investment"), {"fields": ["investment_cny", "investment_source", "investment_quote"],
-                           "description": _("The figure, where it is published, and the wording it uses.")}),
-        (_("Boundary"), {"fields": ["boundary", "boundary_status", "boundary_method", "published_extent"],
-                         "description": _("Draw on the map or paste GeoJSON (WGS-84). Grey outlines are the "
-                                          "districts; the cluster must lie in its own district.")}),
+        (_("Space"), {"fields": ["space_wan_m2", "space_m2", "space_source", "space_quote"],
+                      "description": _("The figure, where it is published, and the wording it uses. Type it in "
+                                       "万平方米 or in m²: the other follows.")}),
+        (_("Investment"), {"fields": ["investment_yi_cny", "investment_cny", "investment_source",
+                                      "investment_quote"],
+                           "description": _("The figure, where it is published, and the wording it uses. Type it "
+                                            "in 亿元 or in CNY: the other follows.")}),
+        (_("Open scenarios"), {"fields": ["published_scenario_count", "published_scenario_count_source",
+                                          "published_scenario_count_quote"]}),
+        (_("Boundary"), {"fields": ["boundary", ("boundary_file", "boundary_datum"), "boundary_status",
+                                    "boundary_method", "published_extent"],
+                         "description": _("Draw on the map, paste GeoJSON (WGS-84), or read a file. Grey outlines "
+                                          "are the districts, the cluster's own is highlighted; the cluster must "
+                                          "lie in it.")}),
         (_("Anchor"), {"fields": ["anchor", "anchor_description", "anchor_source", "anchor_confidence"]}),
         (_("Sources"), {"fields": ["sources"]}),
     ]
@@ -102,28 +406,36 @@ class ClusterAdmin(GeometryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(TableAdmin, DraftAdmin):
+    change_form_template = LayoutAdmin.change_form_template
+    resource_classes = [ScenarioResource]
     list_display = ["title_zh", "title_en", "category", "cluster", "source"]
     list_filter = ["category", "cluster__district"]
     list_select_related = ["cluster", "source"]
     search_fields = ["title_zh", "title_en"]
     fieldsets = [
-        (None, {"fields": ["title_zh", "title_en", "category", "cluster"]}),
+        (None, {"fields": ["title_zh", "title_en", "category", "cluster", "is_published"]}),
         (_("Description"), {"fields": ["description_zh", "description_en"]}),
         (_("Source"), {"fields": ["source", "source_quote"]}),
     ]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(TableAdmin, DraftAdmin):
+    change_form_template = LayoutAdmin.change_form_template
+    form = ProjectForm
+    resource_classes = [ProjectResource]
     list_display = ["name_zh", "name_en", "company_zh", "district", "cluster", "sector", "investment"]
     list_filter = ["district", "sector"]
     list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]
     fieldsets = [
-        (None, {"fields": ["name_zh", "name_en", "company_zh", "company_en", "district", "cluster", "sector"]}),
-        (_("Investment"), {"fields": ["investment_cny", "figures_zh", "figures_en", "source"],
-                           "description": _("The figures, where they are published, and the source.")}),
+        (None, {"fields": ["name_zh", "name_en", "company_zh", "company_en", "district", "cluster", "sector",
+                           "is_published"]}),
+        (_("Investment"), {"fields": ["investment_yi_cny", "investment_cny", "figures_zh", "figures_en",
+                                      "source"],
+                           "description": _("The figures, where they are published, and the source. Type the "
+                                            "investment in 亿元 or in CNY: the other follows.")}),
     ]
 
     @admin.display(description=_("investment"), ordering="investment_cny")
@@ -132,7 +444,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadlineFigure)
-class HeadlineFigureAdmin(admin.ModelAdmin):
+class HeadlineFigureAdmin(LayoutAdmin):
     list_display = ["order", "key", "label_zh", "label_en", "value", "unit", "qualifier", "source"]
     list_display_links = ["key"]
     search_fields = ["key", "label_zh", "label_en"]
@@ -140,3 +452,31 @@ class HeadlineFigureAdmin(admin.ModelAdmin):
         (None, {"fields": ["key", "label_zh", "label_en", "order"]}),
         (_("Figure"), {"fields": ["value", "unit", "qualifier", "source", "source_quote"]}),
     ]
+
+
+class EditorProfileInline(admin.StackedInline):
+    model = EditorProfile
+    can_delete = False
+    verbose_name = verbose_name_plural = _("district (for a district editor)")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class OfficialAdmin(UserAdmin):
+    """Users with their role (group) and, for district editors, their district."""
+
+    inlines = [EditorProfileInline]
+    list_display = [*UserAdmin.list_display, "role", "district"]
+
+    @admin.display(description=_("role"))
+    def role(self, user):
+        return ", ".join(group.name for group in user.groups.all()) or ("superuser" if user.is_superuser else "—")
+
+    @admin.display(description=_("district"))
+    def district(self, user):
+        profile = EditorProfile.objects.filter(user=user).select_related("district").first()
+        return profile.district if profile and profile.district else "—"

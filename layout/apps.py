@@ -1,6 +1,13 @@
-"""App configuration: registers the system checks."""
+"""App configuration: registers the system checks and keeps the officials' roles in step at every migrate."""
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_roles(sender, **kwargs):
+    from layout.roles import ensure_roles
+
+    ensure_roles()
 
 
 class LayoutConfig(AppConfig):
@@ -10,3 +17,6 @@ class LayoutConfig(AppConfig):
 
     def ready(self):
         from layout import checks  # noqa: F401  (registers the checks)
+
+        # After auth has created this app's permissions, so that the groups can be given them.
+        post_migrate.connect(create_roles, sender=self, dispatch_uid="layout.create_roles")

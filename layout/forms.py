@@ -1,5 +1,7 @@
 """Admin form fields: GeoJSON geometries stored in JSONFields, edited on django-leaflet's map."""
+import copy
 import json
+from decimal import Decimal
 
 import shapely
 from django import forms
@@ -7,6 +9,7 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geometry import json_regex
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 from shapely.geometry import shape
@@ -49,6 +52,8 @@ class GeoJSONMapWidget(LeafletWidget):
         return value.json
 
     def get_context(self, name, value, attrs):
+        if isinstance(value, str) and value.strip() == "null":
+            value = None  # forms.JSONField's text for "no geometry": an empty map, not a broken one
         context = super().get_context(name, value, attrs)
         if value and not context["serialized"]:
             context["serialized"] = value  # not a geometry GEOS reads: keep the text to correct it
@@ -145,3 +150,187 @@ class GeometryModelForm(forms.ModelForm):
             if isinstance(field, GeoJSONGeometryField) and name in cleaned_data and name not in self.changed_data:
                 cleaned_data[name] = self.initial.get(name)
         return cleaned_data
+
+
+# Officials' units: the model stores base units, officials also type 万平方米 and 亿元.
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+AMOUNT_INPUTS = {
+    # extra input → (model field, factor, unit as officials write it)
+    "space_wan_m2": ("space_m2", WAN, "万平方米"),
+    "investment_yi_cny": ("investment_cny", YI, "亿元"),
+}
+
+
+def amount_in_unit(value, factor):
+    if value is None:
+        return None
+    return (Decimal(value) / factor).normalize()
+
+
+class LayoutModelForm(GeometryModelForm):
+    """The admin form of every layout record: refuses an edit based on an old version, shows a draft's
+    many-to-many choices, reads figures in 万平方米 / 亿元 as well as in base units, and reads boundary files."""
+
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk is not None:
+            current = type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+            self.fields["edited_version"].initial = current
+        for name, keys in getattr(instance, "draft_m2m", {}).items():
+            if name in self.fields:
+                self.initial[name] = keys
+        self._historical_m2m_initial()
+        for extra, (base, factor, _unit) in AMOUNT_INPUTS.items():
+            if extra in self.fields and base in self.fields:
+                self.initial.setdefault(extra, amount_in_unit(self.initial.get(base), factor))
+
+    def _historical_m2m_initial(self):
+        """A form for reverting to an old version shows that version's many-to-many choices too."""
+        record = getattr(self.instance, "_history", None)
+        if record is None:
+            return
+        for field in type(self.instance)._meta.many_to_many:
+            if field.name in self.fields and hasattr(record, field.name):
+                target = field.m2m_reverse_field_name()
+                self.initial[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
+
+    # Set by the admin: the official saving, whose district the record must stay in.
+    scope_user = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_version(cleaned_data.get("edited_version"))
+        self._check_scope(cleaned_data)
+        for extra, (base, factor, unit) in AMOUNT_INPUTS.items():
+            if extra in self.fields and base in self.fields:
+                self._reconcile_amount(cleaned_data, extra, base, factor, unit)
+        self._read_boundary_file(cleaned_data)
+        return cleaned_data
+
+    def _check_version(self, edited_version):
+        instance = self.instance
+        if instance.pk is None or edited_version is None:
+            return
+        # Locks the row until the admin's transaction ends (PostgreSQL), so two saves cannot cross.
+        current = (type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
+                   .values_list("version", flat=True).first())
+        if current is None or current == edited_version:
+            return
+        from layout.history import changes_since
+
+        editors, changes = changes_since(type(instance)._default_manager.get(pk=instance.pk), edited_version)
+        who = "; ".join(f"{name} at {when}" for name, when in editors) or _("someone else")
+        lines = [format_html("<li>{}: {} → {}</li>", c.field, c.old, c.new) for c in changes]
+        raise forms.ValidationError(format_html(
+            "{} <ul>{}</ul> {}",
+            _("This record was changed while you were editing it (by %(who)s), so your changes have NOT been "
+              "saved. Changed meanwhile:") % {"who": who},
+            mark_safe("".join(lines)) if lines else _("(details not recorded)"),
+            _("Your version is still in the form below: copy what you need, reload the page to see the "
+              "current version, and make your changes again."),
+        ), code="conflict")
+
+    def _check_scope(self, cleaned_data):
+        """A district editor's record must stay in their district: a scenario needs one of its clusters,
+        a project its district or one of its clusters."""
+        from layout import roles
+
+        user = self.scope_user
+        if user is None or type(self.instance) not in roles.DISTRICT_MODELS:
+            return
+        district = roles.editor_district(user)
+        if district is None:
+            return
+        probe = copy.copy(self.instance)
+        for name in ("district", "cluster"):
+            if name in cleaned_data:
+                setattr(probe, name, cleaned_data[name])
+        if not roles.may_edit(user, probe):
+            raise forms.ValidationError(
+                _("This record must belong to your district, %(district)s: choose it, or one of its clusters.")
+                % {"district": district or _("(none: ask the city office to set yours)")}, code="district")
+
+    def _reconcile_amount(self, cleaned_data, extra, base, factor, unit):
+        in_unit, in_base = cleaned_data.get(extra), cleaned_data.get(base)
+        unit_changed, base_changed = extra in self.changed_data, base in self.changed_data
+        if extra in self.errors or base in self.errors or not unit_changed:
+            return
+        converted = None if in_unit is None else in_unit * factor
+        if converted is not None and converted != converted.to_integral_value():
+            self.add_error(extra, _("%(value)s %(unit)s has more decimals than the figure can hold.")
+                           % {"value": in_unit, "unit": unit})
+            return
+        converted = None if converted is None else int(converted)
+        if base_changed and converted != in_base:
+            self.add_error(extra, _("You changed both the %(unit)s figure and the figure in base units, and they "
+                                    "disagree: change only one.") % {"unit": unit})
+            return
+        cleaned_data[base] = converted
+        model_field = self._meta.model._meta.get_field(base)
+        if converted is not None:
+            try:
+                for validator in model_field.validators:
+                    validator(converted)
+            except forms.ValidationError as exc:
+                self.add_error(extra, _("%(value)s %(unit)s: %(problem)s") % {
+                    "value": in_unit, "unit": unit, "problem": " ".join(exc.messages)})
+
+    def _read_boundary_file(self, cleaned_data):
+        """A boundary file is read and shown on the map for the official to check: never saved at once."""
+        upload = cleaned_data.get("boundary_file")
+        if not upload:
+            return
+        from layout.boundary_files import BoundaryFileError, read_uploaded
+
+        district = cleaned_data.get("district") if "district" in self.fields else None
+        try:
+            boundary = read_uploaded(upload, cleaned_data.get("boundary_datum") or "wgs84", district)
+        except BoundaryFileError as exc:
+            self.add_error("boundary_file", exc.message)
+            return
+        data = self.data.copy()
+        data[self.add_prefix("boundary")] = json.dumps(boundary.geojson)
+        self.data = data
+        self.boundary_preview = boundary
+        # Holds the save back: the admin shows the boundary read on the map, and saves on the next Save.
+        self.add_error("boundary_file", forms.ValidationError(boundary.summary(), code="preview"))
+
+
+class BoundaryUploadMixin(forms.Form):
+    """A boundary file in place of drawing: read, checked and shown before anything is saved."""
+
+    boundary_file = forms.FileField(
+        label=_("Or read it from a file"), required=False,
+        help_text=_("GeoJSON, KML, GeoPackage, or a Shapefile zipped with its .shp, .shx, .dbf and .prj. "
+                    "Any coordinate system; one polygon or multipolygon. Nothing is saved until you check it "
+                    "on the map and press Save."))
+    boundary_datum = forms.ChoiceField(label=_("The file's coordinates come from"), required=False,
+                                       choices=[], initial="wgs84")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from layout.boundary_files import DATUMS
+
+        self.fields["boundary_datum"].choices = [(key, _(label)) for key, label in DATUMS.items()]
+
+
+class ClusterForm(BoundaryUploadMixin, LayoutModelForm):
+    space_wan_m2 = forms.DecimalField(label=_("Space (万平方米)"), required=False, max_digits=20, decimal_places=4,
+                                      help_text=_("1 万平方米 = 10,000 m². Fill this or the m² figure."))
+    investment_yi_cny = forms.DecimalField(label=_("Investment (亿元)"), required=False, max_digits=20,
+                                           decimal_places=8,
+                                           help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."))
+
+
+class DistrictForm(BoundaryUploadMixin, LayoutModelForm):
+    pass
+
+
+class ProjectForm(LayoutModelForm):
+    investment_yi_cny = forms.DecimalField(label=_("Investment (亿元)"), required=False, max_digits=20,
+                                           decimal_places=8,
+                                           help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."))

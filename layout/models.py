@@ -1,9 +1,11 @@
 """The 2025 layout: districts, industry chains, clusters, scenarios, projects and their sources."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from layout import geometry
 
@@ -39,7 +41,12 @@ def space_field(**kwargs):
         _("space (m²)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_SPACE_M2)],
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_SPACE_M2, message=_(
+                "%(show_value)s m² is not a plausible space for one record (the limit is %(limit_value)s m², "
+                "10,000 万平方米): check the unit, 1 万平方米 = 10,000 m².")),
+        ],
         help_text=_("Industrial space in square metres (1 万平方米 = 10,000 m²). Empty = not published."),
         **kwargs,
     )
@@ -50,7 +57,12 @@ def investment_field(**kwargs):
         _("investment (CNY)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_INVESTMENT_CNY)],
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(MAX_INVESTMENT_CNY, message=_(
+                "%(show_value)s CNY is not a plausible investment for one record (the limit is %(limit_value)s "
+                "CNY, 10,000 亿元): check the unit, 1 亿元 = 100,000,000 CNY.")),
+        ],
         help_text=_("In yuan (1 亿元 = 100,000,000 CNY). Empty = not published."),
         **kwargs,
     )
@@ -67,6 +79,12 @@ def source_field(related_name, verbose_name=_("source")):
     )
 
 
+def change_history(**kwargs):
+    """Every change of a record, by whom and when (django-simple-history). The seed loader's
+    bookkeeping and the save time are not part of what an official changes."""
+    return HistoricalRecords(excluded_fields=["seed_values", "updated_at"], **kwargs)
+
+
 class PublicationQuerySet(models.QuerySet):
     def published(self):
         """What the public pages, the API and the embeds show."""
@@ -81,13 +99,33 @@ class PublishedModel(models.Model):
         help_text=_("Shown on the public map and in the API. New records start as drafts."),
     )
 
+    # Changes proposed to a published record by someone who may not publish: the public keeps
+    # seeing the live fields until a reviewer publishes them (layout.drafts).
+    draft = models.JSONField(_("unpublished changes"), default=dict, blank=True, editable=False)
+
     objects = PublicationQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
 
-class SeededModel(models.Model):
+class VersionedModel(models.Model):
+    """A record whose every save is numbered, so that an edit based on an old version is refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+
+class SeededModel(VersionedModel):
     """A record the seed loader may create; it remembers what the seed wrote to spot edits."""
 
     # The seeded fields' values as the loader last wrote them: a field that differs now was
@@ -110,6 +148,8 @@ class Source(SeededModel):
     url = models.URLField(_("address"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    history = change_history()
+
     class Meta:
         ordering = ["key"]
         verbose_name = _("source")
@@ -126,6 +166,8 @@ class District(SeededModel):
     name_en = models.CharField(_("English name"), max_length=50)
     boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary])
     boundary_source = source_field("district_boundaries", _("boundary source"))
+
+    history = change_history()
 
     class Meta:
         ordering = ["adcode"]
@@ -152,6 +194,8 @@ class IndustryChain(SeededModel):
                               help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."))
     order = models.PositiveSmallIntegerField(default=0)
     source = source_field("chains")
+
+    history = change_history()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -228,9 +272,12 @@ class Cluster(PublishedModel, SeededModel):
     description_en = models.TextField(_("description (English)"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="clusters")
 
+    history = change_history(m2m_fields=["other_chains", "sources"])
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("cluster")
+        permissions = [("publish_cluster", _("Can publish clusters"))]
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
@@ -299,9 +346,12 @@ class Scenario(PublishedModel, SeededModel):
     source = source_field("scenarios")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
+    history = change_history()
+
     class Meta:
         ordering = ["cluster__number", "title_zh"]
         verbose_name = _("scenario")
+        permissions = [("publish_scenario", _("Can publish scenarios"))]
 
     def __str__(self):
         return self.title_zh
@@ -330,9 +380,12 @@ class Project(PublishedModel, SeededModel):
     figures_en = models.TextField(_("published figures (English)"), blank=True)
     source = source_field("projects")
 
+    history = change_history()
+
     class Meta:
         ordering = ["name_zh"]
         verbose_name = _("project")
+        permissions = [("publish_project", _("Can publish projects"))]
 
     def __str__(self):
         return self.name_zh
@@ -361,9 +414,29 @@ class HeadlineFigure(SeededModel):
     source = source_field("headline_figures")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
+    history = change_history()
+
     class Meta:
         ordering = ["order"]
         verbose_name = _("headline figure")
 
     def __str__(self):
         return f"{self.label_en}: {self.value}"
+
+
+class EditorProfile(models.Model):
+    """What an official may edit beyond their group's permissions: a district editor's district."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="editors",
+        help_text=_("A district editor edits only this district's clusters, scenarios and projects."),
+    )
+
+    class Meta:
+        verbose_name = _("editor profile")
+        permissions = [("edit_every_district", _("Can edit the records of every district"))]
+
+    def __str__(self):
+        return f"{self.user} · {self.district or _('no district')}"

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "leaflet",
+    "axes",
+    "simple_history",
+    "import_export",
     "layout.apps.LayoutConfig",
 ]
 
@@ -61,6 +64,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses sign-ins after repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "layout.urls"
@@ -77,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "layout.context_processors.site_frame",
             ],
         },
     },
@@ -89,6 +97,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it counts failed sign-ins and refuses a locked-out account before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,6 +131,52 @@ WHITENOISE_USE_FINDERS = True
 #           "attribution": "© OpenStreetMap contributors", "max_zoom": 18}
 LAYOUT_TILE_LAYER = None
 
+# Tile basemaps the public map offers besides its own district basemap, which needs no server, is
+# always there and is the default (nothing is fetched from another host until a reader picks one).
+# LAYOUT_BASEMAPS (environment) picks which, comma-separated, in order; empty = the district basemap only.
+# "{key}" in a URL is the value of the setting named by "key_setting"; a basemap whose key is not
+# set is not offered. "labels": a label layer drawn over the tiles, in the reader's language.
+# "datum": "gcj02" (AMap, Tencent) makes the map shift every overlay to GCJ-02 so it lines up.
+TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+_TIANDITU_WMTS = ("https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                  "&LAYER=%(layer)s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                  "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}")
+AVAILABLE_BASEMAPS = {
+    "tianditu": {
+        "name": _("Tianditu"),
+        "url": _TIANDITU_WMTS % {"layer": "vec"},
+        "labels": {"zh": _TIANDITU_WMTS % {"layer": "cva"}, "en": _TIANDITU_WMTS % {"layer": "eva"}},
+        "subdomains": "01234567",
+        "key_setting": "TIANDITU_KEY",
+        "datum": "wgs84",  # CGCS2000, within a metre of WGS-84
+        "max_zoom": 18,
+        "attribution": _("Basemap: Tianditu (National Platform for Common GeoSpatial Information Services)"),
+    },
+    "osm": {
+        "name": _("OpenStreetMap"),
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "subdomains": "",
+        "datum": "wgs84",
+        "max_zoom": 19,
+        "attribution": _("Basemap: © OpenStreetMap contributors"),
+    },
+    "amap": {
+        "name": _("AMap (Gaode)"),
+        "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "subdomains": "1234",
+        "datum": "gcj02",
+        "max_zoom": 18,
+        "attribution": _("Basemap: © AMap (Gaode); overlays shifted to GCJ-02"),
+    },
+}
+LAYOUT_BASEMAPS = [
+    {"id": basemap_id, **AVAILABLE_BASEMAPS[basemap_id]}
+    for basemap_id in (b.strip() for b in os.environ.get("LAYOUT_BASEMAPS", "tianditu,osm,amap").split(","))
+    if basemap_id in AVAILABLE_BASEMAPS
+]
+# The map approval number (审图号) a map published in China must carry, shown in the map's corner.
+LAYOUT_MAP_APPROVAL_NUMBER = os.environ.get("LAYOUT_MAP_APPROVAL_NUMBER", "")
+
 # Shanghai, for the admin map and the public map's initial view.
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.2, 121.45),
@@ -136,3 +196,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT failed sign-ins an account is locked for
+# AXES_COOLOFF_TIME hours, whatever address the attempts come from; `manage.py axes_reset_username
+# NAME` unlocks it sooner. Locking by account, not by address, because the offices sign in from a
+# few shared government addresses that one mistyping colleague must not lock for everyone.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that locking without the address lets a guesser rotate user agents or cookies: those play
+# no part when the account itself is what gets locked.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "layout.roles.lockout_response"
+
+# Imports (django-import-export) are applied in one transaction: all rows or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

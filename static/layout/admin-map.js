@@ -1,4 +1,5 @@
-// Admin geometry maps: district outlines as the reference layer (no tile server) and a GeoJSON paste box.
+// Admin geometry maps: district outlines as the reference layer (no tile server), the record's own district
+// highlighted, the drawn shape's area, and a GeoJSON paste box.
 const config = JSON.parse(document.getElementById("layout-admin-map").textContent);
 
 const DISTRICT_STYLE = {
@@ -7,18 +8,53 @@ const DISTRICT_STYLE = {
   fillColor: "#e5e7eb",
   fillOpacity: 0.4,
 };
+const OWN_DISTRICT_STYLE = {
+  color: "#1d4ed8",
+  weight: 3,
+  fillColor: "#dbeafe",
+  fillOpacity: 0.5,
+};
+
+const districtLayers = [];
+
+// The district being edited, or the one the record lies in (follows the district field as it changes).
+function ownAdcode() {
+  const select = document.getElementById("id_district");
+  if (select && select.value) return config.districtAdcodes[select.value] || null;
+  return config.ownAdcode;
+}
+
+function highlightOwnDistrict() {
+  const adcode = ownAdcode();
+  for (const layer of districtLayers) {
+    layer.eachLayer((districtLayer) => {
+      const own = districtLayer.feature.properties.adcode === adcode;
+      districtLayer.setStyle(own ? OWN_DISTRICT_STYLE : DISTRICT_STYLE);
+      districtLayer.getElement()?.setAttribute("data-own-district", String(own));
+    });
+  }
+}
+
+function ownDistrictBounds(layer) {
+  const adcode = ownAdcode();
+  let bounds = null;
+  layer.eachLayer((districtLayer) => {
+    if (districtLayer.feature.properties.adcode === adcode) bounds = districtLayer.getBounds();
+  });
+  return bounds;
+}
 
 function addDistricts(map) {
   const pane = map.createPane("layout-districts");
   // Under the overlay pane, where leaflet.draw puts the editable shape, and never catching clicks.
   pane.style.zIndex = 350;
   pane.style.pointerEvents = "none";
-  L.geoJSON(config.districts, {
+  const layer = L.geoJSON(config.districts, {
     pane: "layout-districts",
     interactive: false,
     style: DISTRICT_STYLE,
-    onEachFeature: (feature, layer) => {
-      layer.bindTooltip(feature.properties.name, {
+    onEachFeature: (feature, districtLayer) => {
+      districtLayer.bindTooltip(feature.properties.name, {
         permanent: true,
         direction: "center",
         className: "layout-district-label",
@@ -26,9 +62,54 @@ function addDistricts(map) {
       });
     },
   }).addTo(map);
+  districtLayers.push(layer);
+  return layer;
 }
 
-function redraw(field) {
+// Area on the ellipsoid, as leaflet.draw measures while drawing: outer rings less their holes.
+function ringsArea(rings) {
+  const [outer, ...holes] = rings;
+  return L.GeometryUtil.geodesicArea(outer) - holes.reduce((sum, hole) => sum + L.GeometryUtil.geodesicArea(hole), 0);
+}
+
+function shapeArea(field) {
+  let area = 0;
+  field.drawnItems.eachLayer((layer) => {
+    if (!(layer instanceof L.Polygon)) return;
+    const latlngs = layer.getLatLngs();
+    // A Polygon gives [ring, …]; a multi-part one [[ring, …], …].
+    const parts = Array.isArray(latlngs[0]) && Array.isArray(latlngs[0][0]) ? latlngs : [latlngs];
+    for (const rings of parts) area += ringsArea(rings);
+  });
+  return area;
+}
+
+function formatArea(m2) {
+  const km2 = m2 / 1e6;
+  const locale = document.documentElement.lang || undefined;
+  const digits = km2 < 10 ? 3 : 1;
+  return `${km2.toLocaleString(locale, { maximumFractionDigits: digits })} km² · ${(m2 / 1e4).toLocaleString(locale, { maximumFractionDigits: 1 })} 万平方米`;
+}
+
+function addAreaReadout(field) {
+  if (!field.options.is_polygon) return null;
+  const container = field._map.getContainer();
+  const readout = document.createElement("p");
+  readout.className = "layout-area";
+  readout.setAttribute("aria-live", "polite");
+  container.after(readout);
+  const update = () => {
+    const area = shapeArea(field);
+    readout.textContent = `${config.labels.area}: ${area > 0 ? formatArea(area) : config.labels.noShape}`;
+    readout.dataset.areaM2 = String(Math.round(area));
+  };
+  // After leaflet.forms has updated its layers and the textarea.
+  field._map.on("draw:created draw:edited draw:deleted draw:editvertex", () => setTimeout(update, 0));
+  update();
+  return update;
+}
+
+function redraw(field, updateArea) {
   try {
     JSON.parse(field.store.formfield.value);
   } catch {
@@ -40,6 +121,7 @@ function redraw(field) {
   } catch {
     // Text Leaflet cannot draw (a FeatureCollection, say): saving reports what to fix.
   }
+  updateArea?.();
 }
 
 // layout.geometry's errors say where the problem is, in one of these two forms.
@@ -59,7 +141,7 @@ function markErrorPlace(field, map) {
   }
 }
 
-function addPasteToggle(field) {
+function addPasteToggle(field, updateArea) {
   const textarea = field.store.formfield;
   if (!textarea || textarea.dataset.pasteToggle) return;
   textarea.dataset.pasteToggle = "on";
@@ -73,7 +155,7 @@ function addPasteToggle(field) {
     toggle.setAttribute("aria-expanded", String(visible));
   };
   toggle.addEventListener("click", () => show(textarea.hidden));
-  textarea.addEventListener("change", () => redraw(field));
+  textarea.addEventListener("change", () => redraw(field, updateArea));
   textarea.before(toggle);
   // After a refused save, the official sees the text that was refused next to the error.
   show(Boolean(textarea.closest(".errors")));
@@ -81,9 +163,20 @@ function addPasteToggle(field) {
 
 window.addEventListener("map:init", (event) => {
   const map = event.detail.map;
-  addDistricts(map);
+  // Tests and scripts find the map from its container, as on the public pages.
+  map.getContainer().layoutMap = map;
+  const districts = addDistricts(map);
+  highlightOwnDistrict();
   map.on("map:loadfield", (e) => {
-    addPasteToggle(e.field);
+    const updateArea = addAreaReadout(e.field);
+    addPasteToggle(e.field, updateArea);
     markErrorPlace(e.field, map);
+    if (e.field.drawnItems.getLayers().length === 0) {
+      const bounds = ownDistrictBounds(districts);
+      if (bounds) map.fitBounds(bounds);
+    }
+    map.getContainer().dataset.ready = "true";
   });
 });
+
+document.getElementById("id_district")?.addEventListener("change", highlightOwnDistrict);

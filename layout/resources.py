@@ -1,0 +1,244 @@
+"""Clusters, scenarios and projects as Excel/CSV tables (django-import-export), in the units officials use."""
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+
+from layout import drafts, roles
+from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
+
+WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
+YI = Decimal(100_000_000)  # 1 亿元 = 100,000,000 CNY
+
+
+class AmountWidget(widgets.Widget):
+    """A whole number of base units (m², CNY), read and written in a larger unit (万平方米, 亿元)."""
+
+    def __init__(self, factor=1, unit="", **kwargs):
+        self.factor = Decimal(factor)
+        self.unit = unit
+        super().__init__(coerce_to_string=False, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip().replace(",", "").replace("，", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number of {self.unit}.") from None
+        base = number * self.factor
+        if base < 1:
+            raise ValueError(f"{value} {self.unit} is not a figure a source can publish: leave the cell empty "
+                             f"if the figure is not published.")
+        if base != base.to_integral_value():
+            raise ValueError(f"{value} {self.unit} has more decimals than the figure can hold.")
+        return int(base)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return format((Decimal(value) / self.factor).normalize(), "f")
+
+
+class TextWidget(widgets.CharWidget):
+    """Text; an empty cell (Excel gives None, CSV "") is the field's empty value: "" or, for a nullable
+    choice such as a category not published, None."""
+
+    def __init__(self, empty="", **kwargs):
+        self.empty = empty
+        super().__init__(coerce_to_string=True, allow_blank=True)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self.empty
+        return super().clean(value, row, **kwargs)
+
+
+class KeyWidget(widgets.ForeignKeyWidget):
+    """A related record named by its key (a district's adcode, a cluster's slug), with a plain error."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"there is no {self.model._meta.verbose_name} with {self.field} {value!r}.") from None
+
+
+class KeysWidget(widgets.ManyToManyWidget):
+    """Related records named by their keys, separated by commas; an unknown key is an error, not ignored."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        if value and not isinstance(value, (int, float)):
+            asked = {key.strip() for key in str(value).split(self.separator) if key.strip()}
+            missing = asked - {str(getattr(o, self.field)) for o in found}
+            if missing:
+                raise ValueError(f"there is no {self.model._meta.verbose_name} with {self.field} "
+                                 f"{', '.join(sorted(missing))}.")
+        return found
+
+
+def amount(attribute, column, factor, unit, import_only=False):
+    field = fields.Field(attribute=attribute, column_name=column, widget=AmountWidget(factor, unit))
+    field.import_only = import_only
+    return field
+
+
+def key(attribute, model, field_name):
+    return fields.Field(attribute=attribute, column_name=attribute, widget=KeyWidget(model, field_name))
+
+
+# Columns a table may give in either unit: officials' unit → base unit. The export writes the first.
+UNIT_COLUMNS = {"space_wan_m2": ("space_m2", WAN), "investment_yi_cny": ("investment_cny", YI)}
+
+
+class LayoutResource(resources.ModelResource):
+    """Rows checked by the same validation as the admin; a district editor's rows stay in their district,
+    and their changes to published records become drafts for a reviewer. One transaction for all rows."""
+
+    is_published = fields.Field(attribute="is_published", column_name="is_published", readonly=True,
+                                widget=widgets.BooleanWidget())
+
+    class Meta:
+        abstract = True
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, (models.CharField, models.TextField)):
+            return TextWidget
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, (models.CharField, models.TextField)):
+            kwargs = {"empty": None if django_field.null else ""}
+        return kwargs
+
+    def get_export_fields(self, selected_fields=None):
+        return [f for f in super().get_export_fields(selected_fields) if not getattr(f, "import_only", False)]
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        """Either unit may be given; both, only if they agree."""
+        for in_unit, (in_base, factor) in UNIT_COLUMNS.items():
+            if in_unit not in self.fields or in_base not in self.fields:
+                continue
+            given = {name: row.get(name) for name in (in_unit, in_base) if name in row}
+            values = {}
+            for name, raw in given.items():
+                widget = self.fields[name].widget
+                try:
+                    values[name] = widget.clean(raw)
+                except ValueError as exc:
+                    raise ValidationError({self.fields[name].attribute: str(exc)}) from None
+            filled = {name: value for name, value in values.items() if value is not None}
+            if len(set(filled.values())) > 1:
+                raise ValidationError({self.fields[in_base].attribute: (
+                    f"{in_unit} ({row.get(in_unit)}) and {in_base} ({row.get(in_base)}) disagree: fill only one.")})
+            if len(given) == 2:
+                # Both columns set the same attribute: give both the one figure, whichever was filled.
+                value = next(iter(filled.values()), None)
+                row[in_unit] = self.fields[in_unit].widget.render(value)
+                row[in_base] = "" if value is None else str(value)
+        super().before_import_row(row, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        user = getattr(self, "user", None)
+        if user is not None and not new and not roles.may_edit(user, instance):
+            raise ValidationError(f"“{instance}” is another district's record: you may import only "
+                                  f"{roles.editor_district(user) or 'no district'}'s records.")
+        super().after_init_instance(instance, new, row, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        user = getattr(self, "user", None)
+        if user is not None and not roles.may_edit(user, instance):
+            raise ValidationError(f"This row puts “{instance}” in another district: you may import only "
+                                  f"{roles.editor_district(user) or 'no district'}'s records.")
+
+    def _as_draft(self, instance, is_create):
+        user = getattr(self, "user", None)
+        return (user is not None and not is_create and isinstance(instance, roles.PUBLISHED_MODELS)
+                and type(instance).objects.filter(pk=instance.pk, is_published=True).exists()
+                and not roles.can_publish(user, type(instance)))
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance._as_draft = self._as_draft(instance, is_create)
+        if instance._as_draft:
+            return  # proposed in save_m2m, once the many-to-many values are known
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if getattr(instance, "_as_draft", False):
+            m2m = {}
+            for field in self.get_import_fields():
+                if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                    m2m[field.attribute] = list(field.clean(row, **kwargs))
+            drafts.propose(instance, self.user, m2m)
+            return
+        super().save_m2m(instance, row, **kwargs)
+
+
+class ClusterResource(LayoutResource):
+    district = key("district", District, "adcode")
+    primary_chain = key("primary_chain", IndustryChain, "slug")
+    other_chains = fields.Field(attribute="other_chains", column_name="other_chains",
+                                widget=KeysWidget(IndustryChain, field="slug"))
+    space_wan_m2 = amount("space_m2", "space_wan_m2", WAN, "万平方米")
+    space_m2 = amount("space_m2", "space_m2", 1, "m²", import_only=True)
+    space_source = key("space_source", Source, "key")
+    investment_yi_cny = amount("investment_cny", "investment_yi_cny", YI, "亿元")
+    investment_cny = amount("investment_cny", "investment_cny", 1, "CNY", import_only=True)
+    investment_source = key("investment_source", Source, "key")
+    published_scenario_count_source = key("published_scenario_count_source", Source, "key")
+    anchor_source = key("anchor_source", Source, "key")
+    sources = fields.Field(attribute="sources", column_name="sources", widget=KeysWidget(Source, field="key"))
+
+    class Meta(LayoutResource.Meta):
+        model = Cluster
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "number", "name_zh", "name_en", "district", "lead_track_zh", "lead_track_en",
+            "primary_chain", "other_chains", "chains_basis",
+            "space_wan_m2", "space_m2", "space_source", "space_quote",
+            "investment_yi_cny", "investment_cny", "investment_source", "investment_quote",
+            "published_scenario_count", "published_scenario_count_source", "published_scenario_count_quote",
+            "boundary_status", "boundary_method", "published_extent",
+            "anchor_description", "anchor_source", "anchor_confidence",
+            "description_zh", "description_en", "sources", "is_published",
+        ]
+
+
+class ScenarioResource(LayoutResource):
+    cluster = key("cluster", Cluster, "slug")
+    source = key("source", Source, "key")
+
+    class Meta(LayoutResource.Meta):
+        model = Scenario
+        import_id_fields = ["id"]
+        fields = ["id", "title_zh", "title_en", "category", "cluster", "description_zh", "description_en",
+                  "source", "source_quote", "is_published"]
+
+
+class ProjectResource(LayoutResource):
+    district = key("district", District, "adcode")
+    cluster = key("cluster", Cluster, "slug")
+    investment_yi_cny = amount("investment_cny", "investment_yi_cny", YI, "亿元")
+    investment_cny = amount("investment_cny", "investment_cny", 1, "CNY", import_only=True)
+    source = key("source", Source, "key")
+
+    class Meta(LayoutResource.Meta):
+        model = Project
+        import_id_fields = ["id"]
+        fields = ["id", "name_zh", "name_en", "company_zh", "company_en", "district", "cluster", "sector",
+                  "investment_yi_cny", "investment_cny", "figures_zh", "figures_en", "source", "is_published"]

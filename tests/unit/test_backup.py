@@ -1,0 +1,98 @@
+"""backup_layout and restore_layout: one file with everything, restored all or nothing, nothing lost."""
+import json
+
+import pytest
+from django.core import serializers
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from layout import backup, drafts
+from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
+from tests.unit.officials import JIADING, XUHUI, inside
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+def snapshot():
+    """Every field of every layout record, many-to-many included."""
+    return {model.__name__: serializers.serialize("python", model._default_manager.order_by("pk"))
+            for model in backup.MODELS}
+
+
+def test_round_trip_restores_every_field_of_every_record(layout_data, tmp_path, django_user_model):
+    # Something of everything: an edited boundary, a draft, an unpublished record, many-to-many choices.
+    jiading = Cluster.objects.get(district__adcode=JIADING)
+    jiading.boundary = inside(JIADING)
+    jiading.boundary_method = "Drawn in the admin."
+    jiading.save()
+    jiading.other_chains.set(IndustryChain.objects.all()[:2])
+    user = django_user_model.objects.create_user("editor")
+    proposed = Cluster.objects.get(district__adcode=XUHUI)
+    proposed.name_en = "A proposed name"
+    drafts.propose(proposed, user)
+    Scenario.objects.create(title_zh="未发布场景", cluster=jiading)
+    before = snapshot()
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)
+    assert json.loads(path.read_text(encoding="utf-8"))["counts"]["layout.Cluster"] == 14
+
+    # Everything changes after the backup: edits, a deletion, an addition, a changed geometry.
+    Scenario.objects.filter(title_zh="未发布场景").delete()
+    Project.objects.create(name_zh="备份后新增", district=jiading.district)
+    Cluster.objects.filter(pk=jiading.pk).update(name_en="Changed", boundary=None, draft={})
+    jiading.other_chains.clear()
+    District.objects.filter(adcode=XUHUI).update(name_en="Changed")
+    Source.objects.create(key="new-source", title="Added after the backup")
+    assert snapshot() != before
+
+    call_command("restore_layout", str(path), verbosity=0)
+    assert snapshot() == before
+
+
+def test_gzip_backup_round_trips_too(layout_data, tmp_path):
+    before = snapshot()
+    path = tmp_path / "layout.json.gz"
+    call_command("backup_layout", str(path), verbosity=0)
+    Cluster.objects.update(description_en="")
+    call_command("restore_layout", str(path), verbosity=0)
+    assert snapshot() == before
+
+
+def test_restore_is_all_or_nothing(layout_data, tmp_path):
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    clusters = [r for r in data["records"] if r["model"] == "layout.cluster"]
+    clusters[0]["fields"]["name_en"] = "Restored name"  # a valid change early in the file …
+    clusters[-1]["fields"]["space_m2"] = -5  # … and an invalid record later
+    path.write_text(json.dumps(data), encoding="utf-8")
+    Cluster.objects.update(description_en="Edited since")
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"Invalid record, nothing restored: cluster .*space_m2"):
+        call_command("restore_layout", str(path), verbosity=0)
+    assert snapshot() == before
+
+
+def test_a_file_that_is_not_a_backup_is_refused(layout_data, tmp_path):
+    before = snapshot()
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"type": "FeatureCollection"}', encoding="utf-8")
+    with pytest.raises(CommandError, match="not a layout backup"):
+        call_command("restore_layout", str(junk), verbosity=0)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match="not JSON"):
+        call_command("restore_layout", str(broken), verbosity=0)
+    assert snapshot() == before
+
+
+def test_restore_records_itself_in_each_records_history(layout_data, tmp_path):
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)
+    call_command("restore_layout", str(path), verbosity=0)
+    latest = Cluster.objects.first().history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason == f"restored from {path}"

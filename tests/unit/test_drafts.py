@@ -1,0 +1,126 @@
+"""Edits are drafts until a reviewer publishes them: the public map and API keep the published version."""
+import json
+
+from django.test import Client
+from django.urls import reverse
+
+from layout import drafts
+from layout.models import Cluster, IndustryChain, Scenario
+from tests.unit.officials import (JIADING, change_form_data, change_url, changelist_url, cluster_in,  # noqa: F401
+                                  fast_password_hashing, inside, officials, same_shape, source)
+
+
+def public_feature(slug):
+    api = Client().get(reverse("cluster_geojson")).json()
+    return next((f for f in api["features"] if f["properties"]["slug"] == slug), None)
+
+
+def edit(client, obj, **changes):
+    data = change_form_data(client.get(change_url(obj)))
+    data.update(changes)
+    return client.post(change_url(obj), data)
+
+
+def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(officials):
+    cluster = cluster_in(JIADING)
+    drawn = inside(JIADING)
+    response = edit(officials["jiading"], cluster, name_en="Jiading ICV cluster (renamed)",
+                    boundary=json.dumps(drawn), boundary_method="Drawn by the Jiading office.",
+                    space_wan_m2="12", space_source=str(source().pk))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    live = Cluster.objects.get(pk=cluster.pk)
+    # The public sees the published version: live fields, API and map page unchanged.
+    assert (live.name_en, live.boundary, live.space_m2) == (cluster.name_en, cluster.boundary, None)
+    feature = public_feature(cluster.slug)
+    assert feature["properties"]["name_en"] == cluster.name_en and feature["geometry"] == cluster.boundary
+    assert "renamed" not in Client().get("/en/").content.decode()
+    # The draft holds the proposal, with who made it.
+    assert set(live.draft["values"]) == {"name_en", "boundary", "boundary_method", "space_m2", "space_source"}
+    assert live.draft["by"] == "jiading-editor" and live.draft["values"]["space_m2"] == 120_000
+    followed = officials["jiading"].get(response.url)
+    assert any("saved as a draft" in str(m) for m in followed.context["messages"])
+
+    # The editor's own form shows the draft, so that they go on from it.
+    form = officials["jiading"].get(change_url(cluster)).context["adminform"].form
+    assert form.initial["name_en"] == "Jiading ICV cluster (renamed)" and form.initial["space_wan_m2"] == 12
+
+    # A reviewer publishes from the list: now the public sees it.
+    officials["reviewer"].post(changelist_url(Cluster), {"action": "publish_selected",
+                                                         "_selected_action": [str(cluster.pk)]})
+    live = Cluster.objects.get(pk=cluster.pk)
+    assert live.draft == {} and live.name_en == "Jiading ICV cluster (renamed)" and live.space_m2 == 120_000
+    feature = public_feature(cluster.slug)
+    assert same_shape(feature["geometry"], drawn)
+    assert "renamed" in Client().get("/en/").content.decode()
+    assert live.history.first().history_change_reason == "published the changes proposed by jiading-editor"
+
+
+def test_staff_preview_the_drafts_on_the_real_map_page_and_the_public_does_not(officials):
+    cluster = cluster_in(JIADING)
+    edit(officials["jiading"], cluster, name_en="Previewed name")
+    assert "Previewed name" in officials["jiading"].get("/en/?preview=1").content.decode()
+    assert "Staff preview" in officials["jiading"].get("/en/?preview=1").content.decode()
+    anonymous = Client().get("/en/?preview=1").content.decode()
+    assert "Previewed name" not in anonymous and "Staff preview" not in anonymous
+    assert "Previewed name" not in officials["jiading"].get("/en/").content.decode()
+
+
+def test_a_new_cluster_is_a_draft_invisible_to_the_public_until_published(officials):
+    url = reverse("admin:layout_cluster_add")
+    data = change_form_data(officials["jiading"].get(url))
+    data.update(number="15", slug="jiading-new", name_zh="嘉定新集聚区", name_en="Jiading new cluster",
+                district=str(cluster_in(JIADING).district_id), boundary_status="indicative",
+                anchor_confidence="unknown")
+    response = officials["jiading"].post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    new = Cluster.objects.get(slug="jiading-new")
+    assert not new.is_published and public_feature("jiading-new") is None
+    assert Client().get(reverse("cluster_detail", args=["jiading-new"])).status_code == 404
+    # Publishing from the form's button makes it public.
+    data = change_form_data(officials["reviewer"].get(change_url(new)))
+    assert officials["reviewer"].post(change_url(new), {**data, "_publish": "1"}).status_code == 302
+    assert Cluster.objects.get(pk=new.pk).is_published and public_feature("jiading-new") is not None
+
+
+def test_many_to_many_changes_wait_in_the_draft_too(officials):
+    cluster = cluster_in(JIADING)
+    before = set(cluster.other_chains.values_list("pk", flat=True))
+    extra = IndustryChain.objects.exclude(pk__in=before).exclude(pk=cluster.primary_chain_id).first()
+    response = edit(officials["jiading"], cluster, other_chains=[str(pk) for pk in before | {extra.pk}])
+    assert response.status_code == 302
+    assert set(cluster.other_chains.values_list("pk", flat=True)) == before
+    assert Cluster.objects.get(pk=cluster.pk).draft["values"]["other_chains"] == sorted(before | {extra.pk})
+    form = officials["jiading"].get(change_url(cluster)).context["adminform"].form
+    assert set(form.initial["other_chains"]) == before | {extra.pk}
+    drafts.publish(Cluster.objects.get(pk=cluster.pk), officials["users"]["reviewer"])
+    assert set(cluster.other_chains.values_list("pk", flat=True)) == before | {extra.pk}
+
+
+def test_inline_scenario_edit_of_a_published_scenario_is_a_draft(officials):
+    cluster = cluster_in(JIADING)
+    scenario = Scenario.objects.create(title_zh="测试场景", cluster=cluster, is_published=True)
+    data = change_form_data(officials["jiading"].get(change_url(cluster)))
+    index = next(k.split("-")[1] for k, v in data.items() if k.endswith("-id") and v == str(scenario.pk))
+    data[f"scenarios-{index}-title_en"] = "Test scenario"
+    assert officials["jiading"].post(change_url(cluster), data).status_code == 302
+    live = Scenario.objects.get(pk=scenario.pk)
+    assert live.title_en == "" and live.draft["values"] == {"title_en": "Test scenario"}
+
+
+def test_reviewer_and_superuser_edits_are_live_at_once(officials):
+    cluster = cluster_in(JIADING)
+    assert edit(officials["reviewer"], cluster, name_en="Reviewed name").status_code == 302
+    assert Cluster.objects.get(pk=cluster.pk).name_en == "Reviewed name"
+    assert public_feature(cluster.slug)["properties"]["name_en"] == "Reviewed name"
+
+
+def test_a_draft_that_no_longer_validates_is_not_published(officials):
+    cluster = cluster_in(JIADING)
+    edit(officials["jiading"], cluster, boundary=json.dumps(inside(JIADING)), boundary_method="drawn")
+    live = Cluster.objects.get(pk=cluster.pk)
+    live.draft["values"]["boundary"] = inside("310104")  # as if Jiading's boundary had moved since
+    Cluster.objects.filter(pk=cluster.pk).update(draft=live.draft)
+    response = officials["reviewer"].post(changelist_url(Cluster), {
+        "action": "publish_selected", "_selected_action": [str(cluster.pk)]}, follow=True)
+    assert any("Not published" in str(m) and "lies in" in str(m) for m in response.context["messages"])
+    assert Cluster.objects.get(pk=cluster.pk).boundary == cluster.boundary

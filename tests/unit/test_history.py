@@ -1,0 +1,85 @@
+"""Every change is recorded field by field with who made it, and can be reverted."""
+from html import unescape
+
+from django.urls import reverse
+
+from layout.models import Cluster, IndustryChain
+from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, cluster_in,  # noqa: F401
+                                  fast_password_hashing, officials, source)
+
+
+def edit(client, obj, **changes):
+    data = change_form_data(client.get(change_url(obj)))
+    data.update(changes)
+    response = client.post(change_url(obj), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def history_url(obj):
+    return reverse("admin:layout_cluster_history", args=[obj.pk])
+
+
+def test_history_shows_who_changed_which_field_from_what_to_what(officials):
+    cluster = cluster_in(XUHUI)
+    edit(officials["reviewer"], cluster, name_en="Xuhui AI cluster", space_m2="120000")
+    page = unescape(officials["city"].get(history_url(cluster)).content.decode())
+    assert "reviewer" in page
+    assert f"{cluster.name_en}" in page and "Xuhui AI cluster" in page
+    changes = officials["city"].get(history_url(cluster)).context["page_obj"][0].history_delta_changes
+    fields = {str(change["field"]): (change["old"], change["new"]) for change in changes}
+    assert "English name" in fields and "Space (m²)" in fields
+    assert "100000" in str(fields["Space (m²)"][0]) and "120000" in str(fields["Space (m²)"][1])
+    assert "version" not in fields  # bookkeeping, not a change an official made
+
+
+def test_history_shows_a_proposed_draft_and_who_proposed_it(officials):
+    cluster = cluster_in(XUHUI)
+    edit(officials["city"], cluster, name_en="Proposed name")
+    latest = officials["city"].get(history_url(cluster)).context["page_obj"][0]
+    assert latest.history_user.username == "city-editor" and latest.history_change_reason == "draft proposed"
+    [change] = latest.history_delta_changes
+    assert change["field"] == "unpublished changes (draft)"
+    assert "English name: Proposed name" in change["new"] and "city-editor" in change["new"]
+
+
+def test_revert_restores_an_earlier_version_many_to_many_included(officials):
+    cluster = cluster_in(JIADING)
+    chains_before = set(cluster.other_chains.values_list("pk", flat=True))
+    original = cluster.history.order_by("-history_date", "-history_id").first()
+    other = IndustryChain.objects.exclude(pk__in=chains_before).exclude(pk=cluster.primary_chain_id).first()
+    edit(officials["admin"], cluster, name_en="Wrongly renamed", space_m2="50000",
+         space_source=str(source().pk), other_chains=[str(pk) for pk in chains_before | {other.pk}])
+    changed = Cluster.objects.get(pk=cluster.pk)
+    assert changed.name_en == "Wrongly renamed" and other.pk in set(changed.other_chains.values_list("pk", flat=True))
+
+    revert_url = reverse("admin:layout_cluster_simple_history", args=[cluster.pk, original.history_id])
+    form_page = officials["admin"].get(revert_url)
+    assert form_page.status_code == 200
+    assert form_page.context["adminform"].form.initial["name_en"] == cluster.name_en
+    data = change_form_data(form_page)
+    response = officials["admin"].post(revert_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reverted = Cluster.objects.get(pk=cluster.pk)
+    assert (reverted.name_en, reverted.space_m2, reverted.space_source_id) == (cluster.name_en, None, None)
+    assert set(reverted.other_chains.values_list("pk", flat=True)) == chains_before
+    assert reverted.boundary == cluster.boundary
+
+
+def test_district_editor_cannot_read_another_districts_history_or_revert_it(officials):
+    xuhui = cluster_in(XUHUI)
+    record = xuhui.history.first()
+    assert officials["jiading"].get(history_url(xuhui)).status_code == 403
+    revert_url = reverse("admin:layout_cluster_simple_history", args=[xuhui.pk, record.history_id])
+    assert officials["jiading"].get(revert_url).status_code == 403
+
+
+def test_a_district_editors_revert_of_a_published_record_is_a_draft(officials):
+    cluster = cluster_in(JIADING)
+    original = cluster.history.order_by("-history_date", "-history_id").first()
+    edit(officials["admin"], cluster, name_en="Published rename")
+    revert_url = reverse("admin:layout_cluster_simple_history", args=[cluster.pk, original.history_id])
+    data = change_form_data(officials["jiading"].get(revert_url))
+    assert officials["jiading"].post(revert_url, data).status_code == 302
+    live = Cluster.objects.get(pk=cluster.pk)
+    assert live.name_en == "Published rename" and live.draft["values"]["name_en"] == cluster.name_en

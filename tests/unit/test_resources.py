@@ -1,0 +1,168 @@
+"""Excel and CSV: officials export, edit and import the tables, previewed by row, applied all or nothing."""
+import io
+import re
+
+import pytest
+import tablib
+from django import forms
+from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from layout.models import Cluster, Project, Scenario, Source
+from tests.unit.officials import (JIADING, XUHUI, cluster_in, fast_password_hashing, officials)  # noqa: F401
+
+XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
+CONTENT = {XLSX: "xlsx", CSV: "csv"}
+
+
+def snapshot(*models):
+    """Every field of every record, to compare before and after."""
+    return {model.__name__: serializers.serialize("python", model.objects.order_by("pk")) for model in models}
+
+
+def export(client, model, file_format):
+    name = model._meta.model_name
+    url = reverse(f"admin:layout_{name}_export")
+    form = client.get(url).context["form"]
+    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
+    data.update(format=file_format, resource="0")
+    response = client.post(url, data)
+    assert response.status_code == 200, response.content[:500]
+    if file_format == XLSX:
+        return tablib.Dataset().load(io.BytesIO(response.content), format="xlsx")
+    return tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
+
+
+def dry_run(client, model, dataset, file_format):
+    content = dataset.export(CONTENT[file_format])
+    content = content.encode("utf-8") if isinstance(content, str) else content
+    upload = SimpleUploadedFile(f"table.{CONTENT[file_format]}", content)
+    response = client.post(reverse(f"admin:layout_{model._meta.model_name}_import"),
+                           {"format": file_format, "import_file": upload, "resource": "0"})
+    assert response.status_code == 200
+    return response
+
+
+def confirm(client, model, preview):
+    confirm_form = preview.context.get("confirm_form")
+    assert confirm_form is not None, "the preview refused the file"
+    data = {name: confirm_form.initial.get(name, field.initial) for name, field in confirm_form.fields.items()}
+    return client.post(reverse(f"admin:layout_{model._meta.model_name}_process_import"),
+                       {k: v for k, v in data.items() if v is not None}, follow=True)
+
+
+@pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
+@pytest.mark.parametrize("model", [Cluster, Scenario, Project], ids=lambda m: m.__name__)
+def test_export_then_import_unchanged_changes_nothing(officials, model, file_format):
+    before = snapshot(model)
+    table = export(officials["admin"], model, file_format)
+    assert len(table) == model.objects.count()
+    preview = dry_run(officials["admin"], model, table, file_format)
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == len(table) and result.totals["update"] == 0
+    confirm(officials["admin"], model, preview)
+    assert snapshot(model) == before
+
+
+def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
+    table = export(officials["admin"], Cluster, XLSX)
+    assert "space_wan_m2" in table.headers and "investment_yi_cny" in table.headers
+    assert "space_m2" not in table.headers  # one unit per figure in the export: no two columns to disagree
+    by_slug = {row["slug"]: row for row in table.dict}
+    xuhui, zhangjiang = cluster_in(XUHUI), Cluster.objects.get(number=1)
+    assert str(by_slug[xuhui.slug]["space_wan_m2"]) == "10"  # 10万方
+    assert str(by_slug[zhangjiang.slug]["space_wan_m2"]) == "375"
+    assert by_slug[xuhui.slug]["investment_yi_cny"] in ("", None)  # not published stays empty, never 0
+
+    row = table.headers.index("space_wan_m2")
+    index = [r["slug"] for r in table.dict].index(xuhui.slug)
+    values = list(table[index])
+    values[row] = "12.5"
+    table[index] = values
+    preview = dry_run(officials["admin"], Cluster, table, XLSX)
+    result = preview.context["result"]
+    assert result.totals["update"] == 1
+    [changed] = [row for row in result.rows if row.import_type == "update"]
+    # The preview shows each changed cell, old struck out: here in 万平方米 and in m².
+    new_values = [re.sub(r"<del[^>]*>.*?</del>|<[^>]+>", "", cell) for cell in changed.diff]
+    columns = result.diff_headers
+    assert new_values[columns.index("space_wan_m2")] == "12.5"
+    assert new_values[columns.index("space_m2")] == "125000"
+    assert "<del" in changed.diff[columns.index("space_wan_m2")]
+    confirm(officials["admin"], Cluster, preview)
+    assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 125_000
+
+
+def csv_rows(headers, *rows):
+    return tablib.Dataset(*rows, headers=headers)
+
+
+def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(officials):
+    xuhui = cluster_in(XUHUI)
+    base = dry_run(officials["admin"], Cluster, csv_rows(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
+    confirm(officials["admin"], Cluster, base)
+    assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 130_000
+    both = dry_run(officials["admin"], Cluster,
+                   csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV)
+    assert both.context.get("confirm_form") is None
+    assert "disagree: fill only one" in both.content.decode()
+
+
+def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
+    xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
+    source = Source.objects.get(key="article-2025-03-25")
+    table = csv_rows(
+        ["slug", "name_en", "space_wan_m2", "space_source", "district"],
+        [xuhui.slug, "A good change", "10", source.key, XUHUI],
+        [jiading.slug, jiading.name_en, "-5", source.key, JIADING],
+        [Cluster.objects.get(number=1).slug, "Zhangjiang", "375", source.key, "999999"],
+        [Cluster.objects.get(number=2).slug, "Jing'an", "5000000", source.key, "310106"],
+    )
+    before = snapshot(Cluster)
+    preview = dry_run(officials["admin"], Cluster, table, CSV)
+    assert preview.context.get("confirm_form") is None
+    invalid = {row.number: row.error for row in preview.context["result"].invalid_rows}
+    assert set(invalid) == {2, 3, 4}
+    assert "-5 万平方米 is not a figure a source can publish" in str(invalid[2])
+    assert "no district with adcode '999999'" in str(invalid[3])
+    assert "not a plausible space" in str(invalid[4]) and "1 万平方米 = 10,000 m²" in str(invalid[4])
+    html = preview.content.decode()
+    assert "Some rows failed to validate" in html and "is not a figure a source can publish" in html
+    assert snapshot(Cluster) == before  # not even the good first row
+
+
+def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
+    xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
+    Source.objects.create(key="temporary", title="A source deleted before the import is confirmed")
+    table = csv_rows(["slug", "name_en", "space_wan_m2", "space_source"],
+                     [xuhui.slug, "Changed first", "11", "article-2025-03-25"],
+                     [jiading.slug, jiading.name_en, "3", "temporary"])
+    preview = dry_run(officials["admin"], Cluster, table, CSV)
+    assert preview.context.get("confirm_form") is not None
+    Source.objects.filter(key="temporary").delete()
+    before = snapshot(Cluster)
+    done = confirm(officials["admin"], Cluster, preview)
+    assert any("Nothing was imported" in str(m) and "row 2" in str(m) for m in done.context["messages"])
+    assert snapshot(Cluster) == before
+
+
+def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
+    jiading = cluster_in(JIADING)
+    preview = dry_run(officials["jiading"], Cluster,
+                      csv_rows(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV)
+    confirm(officials["jiading"], Cluster, preview)
+    live = Cluster.objects.get(pk=jiading.pk)
+    assert live.name_en == jiading.name_en and live.draft["values"] == {"name_en": "Imported name"}
+    assert live.draft["by"] == "jiading-editor"
+
+
+def test_new_rows_are_imported_as_drafts(officials):
+    table = csv_rows(["id", "title_zh", "title_en", "cluster", "source"],
+                     ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"])
+    preview = dry_run(officials["jiading"], Scenario, table, CSV)
+    assert preview.context["result"].totals["new"] == 1
+    confirm(officials["jiading"], Scenario, preview)
+    scenario = Scenario.objects.get(title_zh="新场景")
+    assert scenario.cluster == cluster_in(JIADING) and not scenario.is_published
