@@ -54,6 +54,16 @@ def chain_properties(chain):
     }
 
 
+def _cluster_names(cluster):
+    return {
+        "slug": cluster.slug,
+        "number": cluster.number,
+        "name": formats.bilingual(cluster, "name"),
+        "name_zh": cluster.name_zh,
+        "name_en": cluster.name_en,
+    }
+
+
 def cluster_feature(cluster, datum="wgs84"):
     """A cluster as a Feature: its boundary (null where its location is not published)."""
     chains = [cluster.primary_chain, *cluster.other_chains.all()] if cluster.primary_chain else list(
@@ -63,11 +73,7 @@ def cluster_feature(cluster, datum="wgs84"):
         "id": cluster.slug,
         "geometry": _geometry(cluster.boundary, datum),
         "properties": {
-            "slug": cluster.slug,
-            "number": cluster.number,
-            "name": formats.bilingual(cluster, "name"),
-            "name_zh": cluster.name_zh,
-            "name_en": cluster.name_en,
+            **_cluster_names(cluster),
             "district": {
                 "adcode": cluster.district.adcode,
                 "name": formats.bilingual(cluster.district, "name"),
@@ -125,11 +131,7 @@ def cluster_table_feature(cluster, datum="wgs84", **extra):
         "id": cluster.slug,
         "geometry": _geometry(cluster.boundary, datum),
         "properties": {
-            "slug": cluster.slug,
-            "number": cluster.number,
-            "name": formats.bilingual(cluster, "name"),
-            "name_zh": cluster.name_zh,
-            "name_en": cluster.name_en,
+            **_cluster_names(cluster),
             "district_adcode": cluster.district.adcode,
             "district": formats.bilingual(cluster.district, "name"),
             "lead_track": formats.bilingual(cluster, "lead_track"),

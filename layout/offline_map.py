@@ -57,21 +57,6 @@ def district_style(_feature):
     return {"color": "#7b8794", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1}
 
 
-def map_text():
-    return {
-        "district": _("District"),
-        "chain": _("Industry chain"),
-        "notClassified": _("not classified"),
-        "space": _("Space"),
-        "investment": _("Investment"),
-        "scenarios": _("Open scenarios"),
-        "boundary": _("Boundary"),
-        "indicative": _("indicative boundary (not official)"),
-        "official": _("official boundary"),
-        "locationNotPublished": _("location within the district not published"),
-    }
-
-
 class _FetchFinder(HTMLParser):
     """Collects the addresses a browser would fetch while opening the document."""
 
@@ -177,7 +162,7 @@ def build_html():
         "clusters": cluster_layer.get_name(),
         "features": cluster_features["features"],
         "popupPlaces": popup_places(clusters),
-        "text": map_text(),
+        "text": pages.map_text(),
     }
     figure.html.add_child(folium.Element(render_to_string("layout/offline_map_panel.html", panel_context(clusters))))
     figure.html.add_child(folium.Element(json_script(config, "offline-map-config")))
