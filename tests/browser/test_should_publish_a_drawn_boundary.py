@@ -90,12 +90,15 @@ def test_should_publish_a_drawn_boundary(browser, live_server, officials):
         }""",
         corners,
     )
-    for x, y in [*pixels, pixels[0]]:  # back on the first corner closes the polygon
+    for x, y in pixels:
         # leaflet.draw places a vertex where the pointer went down and came up without moving.
         editor.mouse.move(x, y, steps=4)
         editor.mouse.down()
         editor.mouse.up()
         editor.wait_for_timeout(300)  # two quick clicks would be a double-click, which ends the shape
+    # The toolbar's "Finish" closes the polygon, as an official would after the last corner.
+    editor.click("#id_boundary-map .leaflet-draw-actions a[title='Finish drawing']")
+    editor.wait_for_function("() => document.getElementById('id_boundary').value.includes('Polygon')")
     drawn = json.loads(editor.input_value("#id_boundary"))
     assert drawn["type"] == "MultiPolygon" and len(drawn["coordinates"][0][0]) == 5  # 4 corners, closed
     assert "km²" in editor.locator(".layout-area").first.inner_text()
