@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from layout import drafts, formats, geojson, geometry, history, roles
-from layout.forms import ClusterForm, DistrictForm, GeoJSONGeometryField, LayoutModelForm, ProjectForm
+from layout.forms import (ClusterForm, DistrictForm, GeoJSONGeometryField, InlineRowForm, LayoutModelForm,
+                          ProjectForm, VersionedInlineFormSet)
 from layout.models import (Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario,
                            Source)
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource
@@ -103,8 +103,9 @@ class GeometryAdminMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class DraftInlineFormSet(BaseInlineFormSet):
-    """Inline records shown with their unpublished changes, as their own page shows them."""
+class DraftInlineFormSet(VersionedInlineFormSet):
+    """Inline records shown with their unpublished changes, as their own page shows them, and refused
+    when changed meanwhile, as their own page refuses them."""
 
     def get_queryset(self):
         if not hasattr(self, "_draft_queryset"):
@@ -356,8 +357,10 @@ class IndustryChainAdmin(LayoutAdmin):
 
 class ScenarioInline(admin.TabularInline):
     model = Scenario
+    form = InlineRowForm
     formset = DraftInlineFormSet
-    fields = ["title_zh", "title_en", "category", "source", "source_quote", "is_published"]
+    # edited_version: hidden, the version of each row the official started from.
+    fields = ["title_zh", "title_en", "category", "source", "source_quote", "is_published", "edited_version"]
     readonly_fields = ["is_published"]
     extra = 0
     show_change_link = True

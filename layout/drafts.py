@@ -86,6 +86,14 @@ def apply_draft(obj):
     return obj
 
 
+def shown(queryset, preview=False):
+    """The records of a queryset that a map shows: the published ones as published or, in a staff preview,
+    every record (new drafts too) as its draft would make it. The public never gets preview=True."""
+    if not preview:
+        return list(queryset.published())
+    return [apply_draft(obj) for obj in queryset]
+
+
 def publish(obj, user):
     """Apply a record's draft and make it public. Raises ValidationError if the draft no longer validates
     (say, its district's boundary changed since); then nothing changes."""

@@ -8,13 +8,15 @@ from django import forms
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geometry import json_regex
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 from shapely.geometry import shape
 
-from layout import geometry
+from layout import geometry, history
 
 
 class GeoJSONMapWidget(LeafletWidget):
@@ -140,6 +142,18 @@ def same_geometry(a, b):
         return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
+KEEP_YOUR_VERSION = _("Your version is still in the form below: copy what you need, reload the page to see the "
+                      "current version, and make your changes again.")
+
+
+def changed_meanwhile(record, edited_version):
+    """Who saved a record since the version an official started from, and what they changed (HTML list items)."""
+    editors, changes = history.changes_since(record, edited_version)
+    who = "; ".join(f"{name} at {when}" for name, when in editors) or _("someone else")
+    lines = [format_html("<li>{}: {} → {}</li>", c.field, c.old, c.new) for c in changes]
+    return who, mark_safe("".join(lines)) if lines else _("(details not recorded)")
+
+
 class GeometryModelForm(forms.ModelForm):
     """Keeps a geometry exactly as stored when the official did not change its shape, so that saving
     other fields neither rewrites it nor makes the seed loader take it for an official's edit."""
@@ -220,19 +234,15 @@ class LayoutModelForm(GeometryModelForm):
                    .values_list("version", flat=True).first())
         if current is None or current == edited_version:
             return
-        from layout.history import changes_since
+        raise self.conflict_error(type(instance)._default_manager.get(pk=instance.pk), edited_version)
 
-        editors, changes = changes_since(type(instance)._default_manager.get(pk=instance.pk), edited_version)
-        who = "; ".join(f"{name} at {when}" for name, when in editors) or _("someone else")
-        lines = [format_html("<li>{}: {} → {}</li>", c.field, c.old, c.new) for c in changes]
-        raise forms.ValidationError(format_html(
+    def conflict_error(self, record, edited_version):
+        who, lines = changed_meanwhile(record, edited_version)
+        return forms.ValidationError(format_html(
             "{} <ul>{}</ul> {}",
             _("This record was changed while you were editing it (by %(who)s), so your changes have NOT been "
               "saved. Changed meanwhile:") % {"who": who},
-            mark_safe("".join(lines)) if lines else _("(details not recorded)"),
-            _("Your version is still in the form below: copy what you need, reload the page to see the "
-              "current version, and make your changes again."),
-        ), code="conflict")
+            lines, KEEP_YOUR_VERSION), code="conflict")
 
     def _check_scope(self, cleaned_data):
         """A district editor's record must stay in their district: a scenario needs one of its clusters,
@@ -334,3 +344,58 @@ class ProjectForm(LayoutModelForm):
     investment_yi_cny = forms.DecimalField(label=_("Investment (亿元)"), required=False, max_digits=20,
                                            decimal_places=8,
                                            help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."))
+
+
+class InlineRowForm(LayoutModelForm):
+    """A record edited as a row of another record's page (a scenario on its cluster's)."""
+
+    def conflict_error(self, record, edited_version):
+        who, lines = changed_meanwhile(record, edited_version)
+        return forms.ValidationError(format_html(
+            "{} <ul>{}</ul> {}",
+            _("“%(record)s” was changed while you were editing this page (by %(who)s), so nothing on this page "
+              "has been saved. Changed meanwhile:") % {"record": record, "who": who},
+            lines, KEEP_YOUR_VERSION), code="conflict")
+
+    def deleted_error(self, deleted):
+        who = "%s at %s" % history.who_and_when(deleted) if deleted is not None else _("someone else")
+        return forms.ValidationError(format_html(
+            "{} {}",
+            _("“%(record)s” was deleted while you were editing this page (by %(who)s), so nothing on this page "
+              "has been saved.") % {"record": self.instance, "who": who},
+            KEEP_YOUR_VERSION), code="conflict")
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Rows of InlineRowForm, each refused as its own page would refuse it; the page (its record and every
+    row) is saved all or nothing, so one row changed, moved or deleted meanwhile refuses the whole save."""
+
+    def clean(self):
+        super().clean()
+        conflicts = 0
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                # Its record is no longer among this page's rows: deleted, or moved to another record.
+                error = self._gone_error(form)
+                if error is not None:
+                    form.add_error(None, error)
+            if form.has_error(NON_FIELD_ERRORS, "conflict"):
+                conflicts += 1
+        if conflicts:
+            # Also stops a stale row marked for deletion, whose own errors the formset would ignore.
+            raise forms.ValidationError(
+                _("Nothing on this page has been saved: rows below changed while you were editing this page "
+                  "(see the message on each row)."), code="conflict")
+
+    def _gone_error(self, form):
+        pk_field = self.model._meta.pk
+        try:
+            pk = pk_field.to_python(form.data.get(form.add_prefix(pk_field.name)))
+        except forms.ValidationError:
+            return None
+        if pk is None:
+            return None
+        moved = self.model._default_manager.filter(pk=pk).first()
+        if moved is not None:
+            return form.conflict_error(moved, getattr(form, "cleaned_data", {}).get("edited_version"))
+        return form.deleted_error(history.deletion(self.model, pk))

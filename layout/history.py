@@ -29,6 +29,18 @@ def _text(value, limit=80):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def who_and_when(record):
+    """(user name, local time to the minute) of a historical record."""
+    who = record.history_user.get_username() if record.history_user else "an import or a command"
+    return who, timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+
+
+def deletion(model, pk):
+    """The historical record of a record's deletion, or None if it was not deleted (or not recorded)."""
+    return (model.history.filter(**{model._meta.pk.attname: pk}, history_type="-").select_related("history_user")
+            .order_by("-history_date", "-history_id").first())
+
+
 def changes_since(instance, version):
     """(who and when, [Change]) for the saves of `instance` after `version`; ([], []) if not recorded."""
     history = instance.history.all()
@@ -40,10 +52,9 @@ def changes_since(instance, version):
                  .order_by("history_date"))
     editors = []
     for record in later:
-        who = record.history_user.get_username() if record.history_user else "an import or a command"
-        when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
-        if (who, when) not in editors:
-            editors.append((who, when))
+        stamp = who_and_when(record)
+        if stamp not in editors:
+            editors.append(stamp)
     delta = latest.diff_against(base, excluded_fields=NOT_SHOWN)
     model = type(instance)
     found = []
@@ -51,6 +62,8 @@ def changes_since(instance, version):
         old, new = change.old, change.new
         if isinstance(old, list) or isinstance(new, list):  # many-to-many rows
             old, new = _m2m_text(model, change.field, old), _m2m_text(model, change.field, new)
+        else:  # a key or a stored code means nothing to an official: what the form shows
+            old, new = _shown(model, change.field, old), _shown(model, change.field, new)
         found.append(Change(_label(model, change.field), _text(old), _text(new)))
     draft = draft_change(model, base, latest)
     if draft:
@@ -84,3 +97,18 @@ def _m2m_text(model, name, rows):
     target = field.m2m_reverse_field_name()
     keys = [row.get(target) if isinstance(row, dict) else row for row in rows or []]
     return ", ".join(str(o) for o in field.related_model.objects.filter(pk__in=keys)) or "—"
+
+
+def _shown(model, name, value):
+    """A stored value as the admin shows it: a related record by its name, a choice by its label."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return value
+    if value is None:
+        return None
+    if field.many_to_one:
+        return field.related_model._default_manager.filter(pk=value).first() or value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value

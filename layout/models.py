@@ -439,4 +439,5 @@ class EditorProfile(models.Model):
         permissions = [("edit_every_district", _("Can edit the records of every district"))]
 
     def __str__(self):
-        return f"{self.user} · {self.district or _('no district')}"
+        district = self.district or _("no district")
+        return f"{self.user} · {district}"

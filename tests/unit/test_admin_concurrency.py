@@ -1,9 +1,11 @@
 """Two officials edit the same record: the second save is refused with what changed meanwhile."""
 from html import unescape
 
-from layout.models import Cluster, Project
-from tests.unit.officials import (XUHUI, change_form_data, change_url, cluster_in, fast_password_hashing,  # noqa: F401
-                                  officials)
+from django.urls import reverse
+
+from layout.models import Cluster, Project, Scenario
+from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, cluster_in,  # noqa: F401
+                                  fast_password_hashing, officials)
 
 
 def test_second_save_is_refused_with_the_fields_changed_meanwhile_and_who_changed_them(officials):
@@ -62,3 +64,116 @@ def test_a_save_changed_by_a_command_meanwhile_is_refused_too(officials):
     errors = unescape(str(refused.context["adminform"].form.non_field_errors()))
     assert "an import or a command" in errors and "changed by an import" in errors
     assert Cluster.objects.get(pk=cluster.pk).name_en == cluster.name_en
+
+
+# ---- Scenarios edited inline on their cluster's page: each row is refused as its own page would be ----
+
+def _scenarios_on(cluster, *titles):
+    return [Scenario.objects.create(title_zh=title, cluster=cluster, is_published=True) for title in titles]
+
+
+def _row(data, scenario):
+    """The inline row prefix ("scenarios-0") of a scenario in the POST data of its cluster's page."""
+    return next(key[: -len("-id")] for key, value in data.items()
+                if key.startswith("scenarios-") and key.endswith("-id") and value == str(scenario.pk))
+
+
+def _save_on_its_own_page(client, scenario, **changes):
+    data = change_form_data(client.get(change_url(scenario)))
+    data.update(changes)
+    response = client.post(change_url(scenario), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _inline_errors(response):
+    """What the official reads above the inline table and on each row, as text."""
+    formset = response.context["inline_admin_formsets"][0].formset
+    rows = {form.instance.pk or form.data.get(f"{form.prefix}-id"): unescape(str(form.non_field_errors()))
+            for form in formset.forms}
+    return unescape(str(formset.non_form_errors())), rows
+
+
+def test_a_cluster_page_with_a_scenario_row_changed_meanwhile_is_refused_whole(officials):
+    cluster = cluster_in(JIADING)
+    changed, untouched = _scenarios_on(cluster, "测试场景甲", "测试场景乙")
+    first, second = officials["admin"], officials["reviewer"]
+    second_form = change_form_data(second.get(change_url(cluster)))
+
+    _save_on_its_own_page(first, changed, title_en="Set on its own page", category="incubation")
+
+    # The second official did not touch that row, but its old values would overwrite the first's.
+    second_form.update({"description_en": "Edited by the second official.",
+                        f"{_row(second_form, untouched)}-title_en": "Second official's title"})
+    refused = second.post(change_url(cluster), second_form)
+    assert refused.status_code == 200
+    summary, rows = _inline_errors(refused)
+    assert "Nothing on this page has been saved" in summary
+    assert "“测试场景甲” was changed while you were editing this page (by admin at" in rows[changed.pk]
+    assert "English title: — → Set on its own page" in rows[changed.pk]
+    assert "Category: — → industry incubation" in rows[changed.pk]
+    assert rows[untouched.pk] == ""
+    page = unescape(refused.content.decode())
+    assert "“测试场景甲” was changed while you were editing this page" in page and "Set on its own page" in page
+    # Nothing half-saved: neither the cluster, nor the other row, nor the stale row's old values.
+    assert Cluster.objects.get(pk=cluster.pk).description_en == cluster.description_en
+    assert Scenario.objects.get(pk=untouched.pk).title_en == ""
+    assert Scenario.objects.get(pk=changed.pk).title_en == "Set on its own page"
+
+    # Reloading gives the current rows, which save.
+    again = change_form_data(second.get(change_url(cluster)))
+    again.update({"description_en": "Edited by the second official.",
+                  f"{_row(again, untouched)}-title_en": "Second official's title"})
+    assert second.post(change_url(cluster), again).status_code == 302
+    assert Cluster.objects.get(pk=cluster.pk).description_en == "Edited by the second official."
+    assert Scenario.objects.get(pk=untouched.pk).title_en == "Second official's title"
+    assert Scenario.objects.get(pk=changed.pk).title_en == "Set on its own page"
+
+
+def test_a_draft_proposed_meanwhile_on_a_scenario_refuses_its_row(officials):
+    cluster = cluster_in(JIADING)
+    (scenario,) = _scenarios_on(cluster, "测试场景")
+    reviewer_form = change_form_data(officials["reviewer"].get(change_url(cluster)))
+    _save_on_its_own_page(officials["jiading"], scenario, title_en="Proposed by Jiading")
+    reviewer_form[f"{_row(reviewer_form, scenario)}-title_en"] = "Overwritten by the reviewer"
+    refused = officials["reviewer"].post(change_url(cluster), reviewer_form)
+    assert refused.status_code == 200
+    _summary, rows = _inline_errors(refused)
+    assert "(by jiading-editor at" in rows[scenario.pk] and "Proposed by Jiading" in rows[scenario.pk]
+    live = Scenario.objects.get(pk=scenario.pk)
+    assert live.title_en == "" and live.draft["values"] == {"title_en": "Proposed by Jiading"}
+
+
+def test_deleting_a_scenario_row_changed_meanwhile_is_refused(officials):
+    cluster = cluster_in(JIADING)
+    (scenario,) = _scenarios_on(cluster, "测试场景")
+    form = change_form_data(officials["reviewer"].get(change_url(cluster)))
+    _save_on_its_own_page(officials["admin"], scenario, title_en="Worth keeping")
+    form[f"{_row(form, scenario)}-DELETE"] = "on"
+    refused = officials["reviewer"].post(change_url(cluster), form)
+    assert refused.status_code == 200
+    summary, rows = _inline_errors(refused)
+    assert "Nothing on this page has been saved" in summary and "Worth keeping" in rows[scenario.pk]
+    assert Scenario.objects.get(pk=scenario.pk).title_en == "Worth keeping"
+
+
+def test_a_scenario_row_deleted_or_moved_meanwhile_refuses_the_page_and_says_so(officials):
+    cluster = cluster_in(JIADING)
+    deleted, moved, kept = _scenarios_on(cluster, "已删除的场景", "已移走的场景", "留下的场景")
+    form = change_form_data(officials["reviewer"].get(change_url(cluster)))
+    deleted_row, moved_row = _row(form, deleted), _row(form, moved)
+    officials["admin"].post(reverse("admin:layout_scenario_delete", args=[deleted.pk]), {"post": "yes"})
+    _save_on_its_own_page(officials["admin"], moved, cluster=str(cluster_in(XUHUI).pk))
+    assert not Scenario.objects.filter(pk=deleted.pk).exists()
+
+    form.update({"name_en": "Renamed by the reviewer", f"{_row(form, kept)}-title_en": "Kept"})
+    refused = officials["reviewer"].post(change_url(cluster), form)
+    assert refused.status_code == 200
+    summary, rows = _inline_errors(refused)
+    assert "Nothing on this page has been saved" in summary
+    assert "“已删除的场景” was deleted while you were editing this page (by admin at" in rows[form[f"{deleted_row}-id"]]
+    moved_text = rows[form[f"{moved_row}-id"]]
+    assert "“已移走的场景” was changed while you were editing this page (by admin at" in moved_text
+    assert f"Cluster: {cluster} → {cluster_in(XUHUI)}" in moved_text
+    assert Cluster.objects.get(pk=cluster.pk).name_en == cluster.name_en
+    assert Scenario.objects.get(pk=kept.pk).title_en == ""
+    assert Scenario.objects.get(pk=moved.pk).cluster == cluster_in(XUHUI)

@@ -1,12 +1,13 @@
 """Edits are drafts until a reviewer publishes them: the public map and API keep the published version."""
 import json
+import re
 
 from django.test import Client
 from django.urls import reverse
 
 from layout import drafts
-from layout.models import Cluster, IndustryChain, Scenario
-from tests.unit.officials import (JIADING, change_form_data, change_url, changelist_url, cluster_in,  # noqa: F401
+from layout.models import Cluster, IndustryChain, Project, Scenario
+from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, changelist_url, cluster_in,  # noqa: F401
                                   fast_password_hashing, inside, officials, same_shape, source)
 
 
@@ -124,3 +125,65 @@ def test_a_draft_that_no_longer_validates_is_not_published(officials):
         "action": "publish_selected", "_selected_action": [str(cluster.pk)]}, follow=True)
     assert any("Not published" in str(m) and "lies in" in str(m) for m in response.context["messages"])
     assert Cluster.objects.get(pk=cluster.pk).boundary == cluster.boundary
+
+
+def map_page_data(client, url):
+    """The GeoJSON and data the map page hands its scripts (json_script), as the scripts read them."""
+    page = client.get(url).content.decode()
+
+    def script(element_id):
+        found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S)
+        return json.loads(found.group(1))
+
+    features = {f["properties"]["slug"]: f["properties"] for f in script("cluster-features")["features"]}
+    return features, script("map-data")
+
+
+def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_shows_them(officials):
+    jiading, xuhui = cluster_in(JIADING), cluster_in(XUHUI)
+    # A published scenario and project, each with changes proposed by the city office (who may not publish).
+    moved = Scenario.objects.create(title_zh="徐汇测试场景", title_en="Xuhui test scenario", cluster=xuhui,
+                                    is_published=True)
+    assert edit(officials["city"], moved, title_en="Scenario renamed in a draft", cluster=str(jiading.pk),
+                category="demonstration").status_code == 302
+    project = Project.objects.create(name_zh="嘉定测试项目", name_en="Jiading test project",
+                                     district=jiading.district, is_published=True)
+    assert edit(officials["city"], project, name_en="Project renamed in a draft",
+                cluster=str(jiading.pk)).status_code == 302
+    # A scenario and a project new from a district office: drafts until published.
+    for model, values in [(Scenario, {"title_zh": "草稿场景", "title_en": "Draft-only scenario",
+                                      "cluster": str(jiading.pk), "category": "demonstration"}),
+                          (Project, {"name_zh": "草稿项目", "name_en": "Draft-only project",
+                                     "district": str(jiading.district_id), "cluster": str(jiading.pk),
+                                     "sector": "manufacturing"})]:
+        url = reverse(f"admin:layout_{model._meta.model_name}_add")
+        data = {**change_form_data(officials["jiading"].get(url)), **values}
+        assert officials["jiading"].post(url, data).status_code == 302
+    drafted = ["Scenario renamed in a draft", "Draft-only scenario", "Project renamed in a draft",
+               "Draft-only project"]
+
+    features, data = map_page_data(officials["jiading"], "/en/?preview=1")
+    search = {name: entry for entry in data["search"] for name in entry["names"]}
+    for name in drafted:
+        assert search[name]["target"] == {"cluster": jiading.slug}, name
+    projects = {item["name_en"]: item for item in data["projects"]}
+    assert projects["Draft-only project"]["place"] == projects["Project renamed in a draft"]["place"] \
+        == f"cluster:{jiading.slug}"
+    assert projects["Draft-only project"]["point"] is not None
+    # The popups count the scenarios the preview shows: one moved in, one new; the filters follow.
+    assert features[jiading.slug]["named_scenario_count"] == 2
+    assert features[xuhui.slug]["named_scenario_count"] == xuhui.scenarios.count() - 1
+    assert data["clusters"][jiading.slug]["categories"] == ["demonstration"]
+    assert {c["value"]: c["count"] for c in data["filters"]["categories"]}["demonstration"] == 1
+
+    # The public, and staff without ?preview=1, see only what is published.
+    for client, url in [(Client(), "/en/?preview=1"), (Client(), "/en/"), (officials["jiading"], "/en/")]:
+        page = client.get(url).content.decode()
+        assert not any(name in page for name in drafted), (url, client)
+        features, data = map_page_data(client, url)
+        projects = {item["name_en"]: item for item in data["projects"]}
+        assert projects["Jiading test project"]["place"] == f"district:{JIADING}"
+        assert features[jiading.slug]["named_scenario_count"] == 0
+        assert features[xuhui.slug]["named_scenario_count"] == xuhui.scenarios.count()
+        assert data["clusters"][jiading.slug]["categories"] == []
+        assert "Xuhui test scenario" in {name for entry in data["search"] for name in entry["names"]}
