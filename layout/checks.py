@@ -37,3 +37,22 @@ def geometry_libraries(app_configs, **kwargs):
         )
     )
     return messages
+
+
+@checks.register()
+def embed_allowed_origins(app_configs, **kwargs):
+    """Every entry of LAYOUT_EMBED_ALLOWED_ORIGINS is "*" or an origin: a mistyped one would silently
+    keep a portal from framing the map."""
+    from layout.embed import configured_origins, normalise_origin
+
+    invalid = [item for item in configured_origins() if item != "*" and normalise_origin(item) is None]
+    if not invalid:
+        return []
+    return [
+        checks.Error(
+            f"LAYOUT_EMBED_ALLOWED_ORIGINS: not an origin: {', '.join(invalid)}",
+            hint='Write "*" or origins such as https://portal.gov.cn, http://127.0.0.1:8080 or https://*.gov.cn, '
+            "comma-separated, with no path.",
+            id="layout.E010",
+        )
+    ]

@@ -1,10 +1,12 @@
 """What the map page gives its scripts besides GeoJSON: filter choices, search index, project points, basemaps."""
+from collections import Counter
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from shapely.geometry import Point
 
-from layout import formats, geometry
+from layout import drafts, formats, geometry
 from layout.models import District, IndustryChain, Project, Scenario, ScenarioCategory
 
 LANGUAGE_KEYS = ("zh", "en")
@@ -32,12 +34,23 @@ def cluster_point(cluster, points_by_district):
     return points_by_district.get(cluster.district.adcode)
 
 
-def published_scenarios():
-    return list(Scenario.objects.published().select_related("cluster__district").order_by("cluster__number", "pk"))
+def map_scenarios(preview=False):
+    """The published scenarios; in a staff preview, every scenario with its draft (layout.drafts)."""
+    scenarios = Scenario.objects.select_related("cluster__district").order_by("cluster__number", "pk")
+    return drafts.shown(scenarios, preview)
 
 
-def published_projects():
-    return list(Project.objects.published().select_related("cluster__district", "district").order_by("pk"))
+def map_projects(preview=False):
+    """The published projects; in a staff preview, every project with its draft (layout.drafts)."""
+    return drafts.shown(Project.objects.select_related("cluster__district", "district").order_by("pk"), preview)
+
+
+def count_named_scenarios(clusters, scenarios):
+    """Each cluster's number of named scenarios, counted from the scenarios shown rather than the database's
+    published ones: a draft may add a scenario to a cluster or move one to another."""
+    counts = Counter(scenario.cluster_id for scenario in scenarios)
+    for cluster in clusters:
+        cluster.named_scenario_count = counts[cluster.pk]
 
 
 def public_cluster_slug(record, cluster_slugs):
@@ -216,12 +229,15 @@ def basemaps(language=None):
     return offered
 
 
-def map_data(clusters):
-    """All of the above for the map page, from published records only."""
+def map_data(clusters, preview=False):
+    """All of the above for the map page, from published records only; in a staff preview (`clusters`
+    then hold their drafts too), from every scenario and project with its draft."""
     districts = list(District.objects.order_by("adcode"))
     points_by_district = district_points(districts)
-    scenarios = published_scenarios()
-    projects = published_projects()
+    scenarios = map_scenarios(preview)
+    projects = map_projects(preview)
+    if preview:
+        count_named_scenarios(clusters, scenarios)
     cluster_points = {c.slug: cluster_point(c, points_by_district) for c in clusters}
     facets = cluster_facets(clusters, scenarios, cluster_points)
     return {

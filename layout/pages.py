@@ -184,7 +184,7 @@ def cluster_map_context(preview=False):
     if preview:
         # Staff check unpublished changes on the real map page (layout.drafts); never the public.
         clusters = [drafts.apply_draft(cluster) for cluster in clusters]
-    data = map_data.map_data(clusters)
+    data = map_data.map_data(clusters, preview=preview)
     return {
         "cluster_features": geojson.cluster_feature_collection(clusters),
         "district_features": geojson.district_feature_collection(),

@@ -177,6 +177,15 @@ LAYOUT_BASEMAPS = [
 # The map approval number (审图号) a map published in China must carry, shown in the map's corner.
 LAYOUT_MAP_APPROVAL_NUMBER = os.environ.get("LAYOUT_MAP_APPROVAL_NUMBER", "")
 
+# Only /embed/ may be framed, and only by these origins (Content-Security-Policy: frame-ancestors),
+# which are also the only pages whose postMessage the embedded map obeys. "*" = any site (the
+# default); otherwise comma-separated origins such as "https://www.shanghai.gov.cn,https://*.sh.gov.cn";
+# empty = our own pages only. Every other page answers X-Frame-Options: DENY.
+LAYOUT_EMBED_ALLOWED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("LAYOUT_EMBED_ALLOWED_ORIGINS", "*").split(",") if origin.strip()
+]
+X_FRAME_OPTIONS = "DENY"
+
 # Shanghai, for the admin map and the public map's initial view.
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.2, 121.45),

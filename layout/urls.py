@@ -3,11 +3,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from layout import views
+from layout import embed, views
 
 # Language-neutral: the API (and embeds) take ?lang= instead of a prefix.
 urlpatterns = [
     path("", include("layout.api_urls")),  # /api/v1/… and /downloads/…
+    # The map for other sites' pages (?lang=, framed by the allowed origins only) and oEmbed.
+    path("embed/", embed.embed_map, name="embed_map"),
+    path("embed/clusters/<slug:slug>/", embed.embed_map, name="embed_cluster"),
+    path("oembed/", embed.oembed, name="oembed"),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,13 +2,15 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from layout import geojson, pages
+from layout import embed, geojson, pages
 
 
 def cluster_map(request):
     # ?preview=1 shows staff the drafts on the real map; anyone else gets the public map.
     preview = request.GET.get("preview") == "1" and request.user.is_staff
-    response = render(request, "layout/cluster_map.html", pages.cluster_map_context(preview=preview))
+    context = pages.cluster_map_context(preview=preview)
+    context["embed_dialog"] = embed.dialog_context(request, request.build_absolute_uri())
+    response = render(request, "layout/cluster_map.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"
     return response
@@ -18,6 +20,7 @@ def cluster_detail(request, slug):
     cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
     context = pages.cluster_detail_context(cluster)
     context["share"] = pages.cluster_share(cluster, request.build_absolute_uri)
+    context["embed_dialog"] = embed.dialog_context(request, context["share"]["url"], cluster)
     return render(request, "layout/cluster_detail.html", context)
 
 

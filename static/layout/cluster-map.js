@@ -23,6 +23,11 @@ const mapArea = container.parentElement;
 const panel = document.getElementById("map-panel");
 const narrow = window.matchMedia("(max-width: 760px)");
 const SELECTED = { weight: 4.5, color: "#102a43", opacity: 1 };
+// Embedded in another site's page (/embed/, layout/embed.py): only the controls asked for, links to the
+// full site in a new tab, and the address replaced, never pushed: an iframe's history entries would
+// become the host page's Back button.
+const embed = config.embed || null;
+const shows = (control) => !embed || embed.controls.includes(control);
 
 const featureBySlug = new Map(clusters.features.map((feature) => [feature.properties.slug, feature]));
 const slugs = [...featureBySlug.keys()];
@@ -39,6 +44,10 @@ const known = {
 };
 
 let state = parseState(window.location.search, known);
+// /embed/clusters/<slug>/ opens its cluster.
+if (embed && embed.cluster && !state.cluster && known.cluster.has(embed.cluster)) {
+  state = { ...state, cluster: embed.cluster };
+}
 // True while the page itself changes the map to show a state: nothing it does is a visitor's step.
 let applying = false;
 let ready = false;
@@ -63,25 +72,26 @@ const drawerToggle = document.querySelector(".drawer-toggle");
 const legend = document.querySelector(".map-legend");
 // On a phone an open popup spans the map's top: the buttons keep to the bottom left, out of its way.
 const buttonCorner = narrow.matches ? "bottomleft" : "topleft";
-new ElementControl({ position: "topleft", element: drawerToggle }).addTo(map);
+if (drawerToggle) new ElementControl({ position: "topleft", element: drawerToggle }).addTo(map);
 L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
-L.control.zoom({ position: buttonCorner, zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
-const buttons = new ButtonBar({
-  position: buttonCorner,
-  buttons: [
-    { className: "map-home", label: text.home, icon: "home", onClick: () => fitShanghai(true) },
-    { className: "map-locate", label: text.locate, icon: "locate", onClick: locate },
-    { className: "map-fullscreen", label: text.fullscreen, icon: "fullscreen", onClick: () => toggleFullscreen() },
-  ],
-}).addTo(map);
-const toggleFullscreen = fullscreenToggle(layout, map, text, buttons.buttons["map-fullscreen"]);
-const layersControl = new LayersControl({
+if (shows("zoom")) {
+  L.control.zoom({ position: buttonCorner, zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
+}
+const barButtons = [
+  { control: "home", className: "map-home", label: text.home, icon: "home", onClick: () => fitShanghai(true) },
+  { control: "locate", className: "map-locate", label: text.locate, icon: "locate", onClick: locate },
+  { control: "fullscreen", className: "map-fullscreen", label: text.fullscreen, icon: "fullscreen", onClick: () => toggleFullscreen() },
+].filter((button) => shows(button.control));
+const buttons = barButtons.length ? new ButtonBar({ position: buttonCorner, buttons: barButtons }).addTo(map) : null;
+const toggleFullscreen = shows("fullscreen")
+  ? fullscreenToggle(layout, map, text, buttons.buttons["map-fullscreen"]) : () => {};
+const layersControl = shows("layers") ? new LayersControl({
   text,
   basemaps: config.basemaps,
   onBasemap: (id) => commit({ ...state, basemap: id }),
   onProjects: (on) => commit({ ...state, projects: on }),
-}).addTo(map);
-map.on("click", () => layersControl.close());
+}).addTo(map) : null;
+map.on("click", () => layersControl && layersControl.close());
 if (config.approvalNumber) approvalControl(config.approvalNumber, text).addTo(map);
 if (legend) {
   // Open where the map has room beside it; a button to open it elsewhere.
@@ -294,15 +304,16 @@ function showFilter() {
   for (const [slug, item] of listItems) item.hidden = !visible.has(slug);
   if (noMatch) noMatch.hidden = visible.size > 0;
   if (drawerCount) drawerCount.textContent = `(${visible.size})`;
-  for (const name of ["chain", "category", "district"]) form.elements[name].value = state[name];
-
   const shownFeatures = slugs.filter((slug) => visible.has(slug)).map((slug) => featureBySlug.get(slug));
-  const totals = summary(shownFeatures, slugs.length, text, config.language);
-  document.querySelector(".summary-shown").textContent = visible.size ? totals.shown : text.noMatch;
-  for (const name of ["space", "investment", "scenarios"]) {
-    const row = document.querySelector(`.summary-${name}`);
-    row.hidden = !visible.size;
-    row.querySelector("dd").textContent = totals[name];
+  if (form) {
+    for (const name of ["chain", "category", "district"]) form.elements[name].value = state[name];
+    const totals = summary(shownFeatures, slugs.length, text, config.language);
+    document.querySelector(".summary-shown").textContent = visible.size ? totals.shown : text.noMatch;
+    for (const name of ["space", "investment", "scenarios"]) {
+      const row = document.querySelector(`.summary-${name}`);
+      row.hidden = !visible.size;
+      row.querySelector("dd").textContent = totals[name];
+    }
   }
   const projectPlaces = showProjects();
   showLegend(shownFeatures, state.projects && projectPlaces > 0);
@@ -323,19 +334,25 @@ function showLegend(shownFeatures, projectsShown) {
   }
 }
 
-form.addEventListener("change", (event) => {
-  const { name, value } = event.target;
-  if (!["chain", "category", "district"].includes(name)) return;
-  const next = { ...state, [name]: value };
+function setFilter(filters) {
+  const next = { ...state, ...filters };
   if (next.cluster && !clusterMatches(facets[next.cluster], next)) next.cluster = "";
   commit(next);
   if (!fitEntries(visibleEntries(), true)) fitShanghai(true);
-});
-form.addEventListener("reset", (event) => {
-  event.preventDefault();
-  commit({ ...state, chain: "", category: "", district: "" });
-  fitShanghai(true);
-});
+}
+
+if (form) {
+  form.addEventListener("change", (event) => {
+    const { name, value } = event.target;
+    if (!["chain", "category", "district"].includes(name)) return;
+    setFilter({ [name]: value });
+  });
+  form.addEventListener("reset", (event) => {
+    event.preventDefault();
+    commit({ ...state, chain: "", category: "", district: "" });
+    fitShanghai(true);
+  });
+}
 
 // ---- Selection: the list and the map highlight the same cluster ----
 
@@ -384,13 +401,19 @@ function popupOpened(slug, popup) {
     heading.id = `popup-title-${slug}`;
     content.setAttribute("aria-labelledby", heading.id);
   }
+  if (embed && root) {
+    for (const link of root.querySelectorAll("a[href]")) {
+      link.target = "_blank";
+      link.rel = "noopener";
+    }
+  }
   container.classList.add("popup-open");
   if (applying || state.cluster === slug) {
     markSelected();
     return;
   }
   state = { ...state, cluster: slug, view: currentView() };
-  pushState(state);
+  recordStep(state);
   markSelected();
 }
 
@@ -402,7 +425,7 @@ function popupClosed(slug) {
     const entry = overlay.entries.get(slug);
     if (state.cluster !== slug || (entry && entry.layer.isPopupOpen())) return;
     state = { ...state, cluster: "", view: currentView() };
-    pushState(state);
+    recordStep(state);
     markSelected();
     restoreFocus();
   });
@@ -426,7 +449,7 @@ container.addEventListener("keydown", (event) => {
 });
 
 // A cluster chosen in the list or the search: shown (filters that hide it are lifted), flown to, opened.
-function chooseCluster(slug, invoker) {
+function chooseCluster(slug, invoker, { focus = true } = {}) {
   let next = { ...state, cluster: slug };
   if (!clusterMatches(facets[slug], next)) next = { ...next, chain: "", category: "", district: "" };
   returnFocusTo = invoker || null;
@@ -439,7 +462,7 @@ function chooseCluster(slug, invoker) {
     if (state.cluster !== slug) return;
     const popup = openPopupOf(slug, { autoPan: true });
     const content = popup && popup.getElement() && popup.getElement().querySelector(".cluster-popup");
-    if (content) content.focus({ preventScroll: true });
+    if (content && focus) content.focus({ preventScroll: true });
   });
 }
 
@@ -562,7 +585,7 @@ function showBasemap() {
     basemapId = wanted;
     overlay.districtLayer.setStyle(districtStyle(Boolean(basemapLayer)));
   }
-  layersControl.show(state.basemap, state.projects);
+  if (layersControl) layersControl.show(state.basemap, state.projects);
   const wantedDatum = basemap && basemap.datum === "gcj02" ? "gcj02" : "wgs84";
   if (wantedDatum === datum) return;
   if (datums[wantedDatum]) {
@@ -579,7 +602,7 @@ function showBasemap() {
     // Misplaced overlays would mislead: back to the district basemap, which needs no shift.
     say(text.datumFailed);
     state = { ...state, basemap: "" };
-    replaceState(state);
+    recordView(state);
     applyState(state, { restoring: false });
   });
 }
@@ -629,7 +652,7 @@ function drawerHidden() {
 }
 
 function setDrawer(open, { returnFocus = true } = {}) {
-  if (!narrow.matches && open) return;
+  if (!drawerToggle || (!narrow.matches && open)) return;
   layout.classList.toggle("drawer-open", open);
   drawerToggle.setAttribute("aria-expanded", String(open));
   if (open) document.getElementById("map-panel-title").focus();
@@ -637,12 +660,14 @@ function setDrawer(open, { returnFocus = true } = {}) {
   map.invalidateSize();
 }
 
-document.getElementById("map-panel-title").tabIndex = -1;
-drawerToggle.addEventListener("click", () => setDrawer(!layout.classList.contains("drawer-open")));
-panel.querySelector("[data-drawer-close]").addEventListener("click", () => setDrawer(false));
-panel.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && layout.classList.contains("drawer-open")) setDrawer(false);
-});
+if (panel && drawerToggle) {
+  document.getElementById("map-panel-title").tabIndex = -1;
+  drawerToggle.addEventListener("click", () => setDrawer(!layout.classList.contains("drawer-open")));
+  panel.querySelector("[data-drawer-close]").addEventListener("click", () => setDrawer(false));
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && layout.classList.contains("drawer-open")) setDrawer(false);
+  });
+}
 narrow.addEventListener("change", () => {
   if (!narrow.matches) setDrawer(false, { returnFocus: false });
   map.invalidateSize();
@@ -650,7 +675,7 @@ narrow.addEventListener("change", () => {
 
 // ---- Search ----
 
-setUpSearch({
+if (document.getElementById("map-search-input")) setUpSearch({
   input: document.getElementById("map-search-input"),
   status: document.getElementById("map-search-status"),
   results: document.getElementById("map-search-results"),
@@ -694,10 +719,30 @@ function currentView() {
   return { lat: center.lat, lng: center.lng, zoom: map.getZoom() };
 }
 
+// A visitor's step: a history entry of its own (in an embed, the address only follows it).
+function recordStep(next) {
+  if (embed) replaceState(next, embed.keep);
+  else pushState(next);
+  announce();
+}
+
+function recordView(next) {
+  replaceState(next, embed ? embed.keep : []);
+}
+
+// Tells the page's other scripts (static/layout/embed-bridge.js) what the map shows now.
+function announce() {
+  container.dispatchEvent(new CustomEvent("layout:statechange", { detail: currentMapState() }));
+}
+
+export function currentMapState() {
+  return { ...state, compare: [...state.compare], view: state.view ? { ...state.view } : null };
+}
+
 function commit(next, { openSelection = true, force = false } = {}) {
   state = { ...next, view: currentView() };
-  if (force) window.history.pushState(null, "", window.location.href);
-  pushState(state);
+  if (force && !embed) window.history.pushState(null, "", window.location.href);
+  recordStep(state);
   applyState(state, { restoring: false, openSelection });
 }
 
@@ -715,6 +760,7 @@ function applyState(next, { restoring, openSelection = true }) {
   markSelected();
   if (restoring) setViewFor(state, false);
   applying = false;
+  if (ready) announce();
 }
 
 // Marked while the map moves, so that tests (and styles) can wait for it to settle.
@@ -723,9 +769,31 @@ map.on("moveend", () => {
   delete container.dataset.moving;
   if (!ready) return;
   state = { ...state, view: currentView() };
-  replaceState(state);
+  recordView(state);
 });
 map.on("zoomend", () => overlay && fitLabels());
+
+// Commands from the page's other scripts (the embed bridge passes on a host page's messages). Values
+// the map does not know are ignored, as in an address; the focus stays where the reader has it.
+container.addEventListener("layout:select-cluster", (event) => {
+  const slug = event.detail && event.detail.slug;
+  if (!slug) {
+    if (state.cluster) commit({ ...state, cluster: "" });
+  } else if (known.cluster.has(slug)) {
+    chooseCluster(slug, null, { focus: false });
+  }
+});
+container.addEventListener("layout:set-filter", (event) => {
+  const filters = {};
+  for (const name of ["chain", "category", "district"]) {
+    const value = event.detail ? event.detail[name] : undefined;
+    if (value === undefined) continue;
+    const wanted = value === null ? "" : String(value);
+    if (wanted && !known[name].has(wanted)) return;
+    filters[name] = wanted;
+  }
+  setFilter(filters);
+});
 
 window.addEventListener("popstate", () => {
   returnFocusTo = null;

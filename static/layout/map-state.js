@@ -44,8 +44,11 @@ export function parseState(search, known) {
   return state;
 }
 
-export function stateQuery(state) {
+// keep: names of other parameters of the current address that stay in it (an embed's ?lang=&controls=…).
+export function stateQuery(state, keep = []) {
+  const current = new URLSearchParams(window.location.search);
   const query = new URLSearchParams();
+  for (const name of keep) if (current.has(name)) query.set(name, current.get(name));
   for (const name of FILTERS) if (state[name]) query.set(name, state[name]);
   if (state.cluster) query.set("cluster", state.cluster);
   if (state.compare.length) query.set("compare", state.compare.join(","));
@@ -60,19 +63,19 @@ export function stateQuery(state) {
   return text ? `?${text}` : "";
 }
 
-function addressOf(state) {
-  return `${window.location.pathname}${stateQuery(state)}${window.location.hash}`;
+function addressOf(state, keep) {
+  return `${window.location.pathname}${stateQuery(state, keep)}${window.location.hash}`;
 }
 
 // One history entry per step a visitor takes; moving the map only updates the current entry, so
 // each entry remembers the view last seen in it and Back returns there.
-export function pushState(state) {
-  const address = addressOf(state);
+export function pushState(state, keep = []) {
+  const address = addressOf(state, keep);
   if (address !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
     window.history.pushState(null, "", address);
   }
 }
 
-export function replaceState(state) {
-  window.history.replaceState(null, "", addressOf(state));
+export function replaceState(state, keep = []) {
+  window.history.replaceState(null, "", addressOf(state, keep));
 }
