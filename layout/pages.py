@@ -79,7 +79,6 @@ def map_text():
 def map_config(with_district_labels=True):
     min_lon, min_lat, max_lon, max_lat = settings.LEAFLET_CONFIG["SPATIAL_EXTENT"]
     return {
-        "tileLayer": settings.LAYOUT_TILE_LAYER,
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
         "minZoom": settings.LEAFLET_CONFIG.get("MIN_ZOOM", 8),
         "maxZoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
@@ -226,6 +225,17 @@ def all_sources(cluster, scenarios, projects):
     return sources
 
 
+def gcj02_features(cluster, basemaps):
+    """The cluster (area and anchor) and its district shifted to GCJ-02, for the small map of its page
+    to draw on a GCJ-02 basemap (AMap); None when no such basemap is offered."""
+    if not any(basemap["datum"] == "gcj02" for basemap in basemaps):
+        return None
+    return {
+        "cluster": geojson.cluster_feature(cluster, datum="gcj02"),
+        "district": geojson.district_feature(cluster.district, datum="gcj02"),
+    }
+
+
 def cluster_detail_context(cluster):
     """A cluster from geojson.clusters_for_map() and everything its page shows."""
     scenarios = list(cluster.scenarios.published().select_related("source").order_by("category", "title_zh"))
@@ -234,11 +244,13 @@ def cluster_detail_context(cluster):
     district_projects = list(
         cluster.district.projects.published().filter(cluster__isnull=True).select_related("source"))
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
+    config = map_config(with_district_labels=False)
     return {
         "cluster": cluster,
         "cluster_feature": geojson.cluster_feature(cluster),
         "district_feature": geojson.district_feature(cluster.district),
-        "map_config": map_config(with_district_labels=False),
+        "gcj02_features": gcj02_features(cluster, config["basemaps"]),
+        "map_config": config,
         "chains": [{"chain": chain, "colour": safe_colour(chain.colour)} for chain in chains],
         "figures": [
             figure(_("Space"), formats.format_space(cluster.space_m2), cluster.space_m2 is not None,

@@ -125,14 +125,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
-# The map's optional tile layer. None by default: the district basemap drawn from our own
-# data makes the map complete without any tile server (mainland CDNs and intranets).
-# Example: {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-#           "attribution": "© OpenStreetMap contributors", "max_zoom": 18}
-LAYOUT_TILE_LAYER = None
-
-# Tile basemaps the public map offers besides its own district basemap, which needs no server, is
-# always there and is the default (nothing is fetched from another host until a reader picks one).
+# Tile basemaps the public maps (the map page, each cluster's page) offer besides their own district
+# basemap, which needs no server, is always there and is the default (nothing is fetched from another
+# host until a reader picks one).
 # LAYOUT_BASEMAPS (environment) picks which, comma-separated, in order; empty = the district basemap only.
 # "{key}" in a URL is the value of the setting named by "key_setting"; a basemap whose key is not
 # set is not offered. "labels": a label layer drawn over the tiles, in the reader's language.

@@ -1,11 +1,12 @@
 // Basemaps: our district basemap (no server, always there) and the tile layers of settings.LAYOUT_BASEMAPS,
-// in a control of our own (built with textContent: names come from settings) with the projects layer.
+// in a control of our own (built with textContent: names come from settings), with the projects layer on
+// the city map; used by the map page and by the small map of a cluster's page.
 import { element } from "./map-shared.js";
 
 const L = window.L;
 
 // Leaflet writes attributions as HTML: ours (from settings and translations) are text, escaped here.
-function escapeHtml(text) {
+export function escapeHtml(text) {
   const node = document.createElement("span");
   node.textContent = text || "";
   return node.innerHTML;
@@ -20,6 +21,15 @@ export function tileLayerFor(basemap) {
   const tiles = L.tileLayer(basemap.url, options);
   if (!basemap.labelsUrl) return tiles;
   return L.layerGroup([tiles, L.tileLayer(basemap.labelsUrl, options)]);
+}
+
+// The basemap travels in the address (?basemap=amap) from the map to a cluster's page and back;
+// the district basemap, the default, leaves no trace. Returns the address relative to this site.
+export function withBasemap(address, basemapId) {
+  const url = new URL(address, window.location.href);
+  if (basemapId) url.searchParams.set("basemap", basemapId);
+  else url.searchParams.delete("basemap");
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 // GCJ-02 geometries from the API, fetched once when a GCJ-02 basemap is first chosen.
@@ -79,16 +89,20 @@ export const LayersControl = L.Control.extend({
       basemapSet.append(label);
       this._radios.set(basemap.id, radio);
     }
-    const overlaySet = element("fieldset");
-    overlaySet.append(element("legend", null, text.onTheMap));
-    const projectsLabel = element("label");
-    this._projects = element("input");
-    this._projects.type = "checkbox";
-    this._projects.name = "projects";
-    this._projects.addEventListener("change", () => onProjects(this._projects.checked));
-    projectsLabel.append(this._projects, ` ${text.projectsLayer}`);
-    overlaySet.append(projectsLabel);
-    form.append(basemapSet, overlaySet);
+    form.append(basemapSet);
+    // The projects layer is the city map's; a cluster's page offers basemaps only.
+    if (onProjects) {
+      const overlaySet = element("fieldset");
+      overlaySet.append(element("legend", null, text.onTheMap));
+      const projectsLabel = element("label");
+      this._projects = element("input");
+      this._projects.type = "checkbox";
+      this._projects.name = "projects";
+      this._projects.addEventListener("change", () => onProjects(this._projects.checked));
+      projectsLabel.append(this._projects, ` ${text.projectsLayer}`);
+      overlaySet.append(projectsLabel);
+      form.append(overlaySet);
+    }
     form.addEventListener("submit", (event) => event.preventDefault());
 
     const setOpen = (open) => {
@@ -117,10 +131,10 @@ export const LayersControl = L.Control.extend({
     if (this._setOpen) this._setOpen(false);
   },
 
-  show(basemapId, projects) {
+  show(basemapId, projects = false) {
     const radio = this._radios.get(basemapId) || this._radios.get("");
     radio.checked = true;
-    this._projects.checked = projects;
+    if (this._projects) this._projects.checked = projects;
   },
 });
 

@@ -8,7 +8,7 @@ import { fill } from "./map-format.js";
 import { parseState, pushState, replaceState } from "./map-state.js";
 import { clusterMatches, isFiltered, projectMatches, summary } from "./map-filters.js";
 import { setUpSearch } from "./map-search.js";
-import { LayersControl, datumLoader, tileLayerFor, wgs84ToGcj02 } from "./basemaps.js";
+import { LayersControl, datumLoader, escapeHtml, tileLayerFor, wgs84ToGcj02, withBasemap } from "./basemaps.js";
 import { ButtonBar, ElementControl, approvalControl, fullscreenToggle, messageLine } from "./map-controls.js";
 
 const L = window.L;
@@ -97,12 +97,6 @@ if (legend) {
   // Open where the map has room beside it; a button to open it elsewhere.
   if (container.clientWidth < 760) legend.open = false;
   new ElementControl({ position: "bottomright", element: legend }).addTo(map);
-}
-
-function escapeHtml(value) {
-  const node = document.createElement("span");
-  node.textContent = value || "";
-  return node.innerHTML;
 }
 
 // ---- Overlays, drawn in the basemap's datum ----
@@ -401,6 +395,7 @@ function popupOpened(slug, popup) {
     heading.id = `popup-title-${slug}`;
     content.setAttribute("aria-labelledby", heading.id);
   }
+  if (root) linkDetailPages(root);
   if (embed && root) {
     for (const link of root.querySelectorAll("a[href]")) {
       link.target = "_blank";
@@ -586,6 +581,7 @@ function showBasemap() {
     overlay.districtLayer.setStyle(districtStyle(Boolean(basemapLayer)));
   }
   if (layersControl) layersControl.show(state.basemap, state.projects);
+  linkDetailPages(document);
   const wantedDatum = basemap && basemap.datum === "gcj02" ? "gcj02" : "wgs84";
   if (wantedDatum === datum) return;
   if (datums[wantedDatum]) {
@@ -605,6 +601,13 @@ function showBasemap() {
     recordView(state);
     applyState(state, { restoring: false });
   });
+}
+
+// Links to a cluster's page carry the basemap, so that its small map opens on the same one.
+function linkDetailPages(scope) {
+  for (const link of scope.querySelectorAll("a.popup-link, a.cluster-link")) {
+    link.setAttribute("href", withBasemap(link.getAttribute("href"), basemapId));
+  }
 }
 
 function redraw(datumName) {

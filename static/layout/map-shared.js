@@ -2,7 +2,6 @@
 // Officials type the names and figures shown here, so every value reaches the page through
 // textContent on nodes we create, never through an HTML string.
 
-const L = window.L;
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -163,17 +162,6 @@ export function clusterPopup(feature, text, colour) {
     popup.append(link);
   }
   return popup;
-}
-
-export function addTileLayer(map, tileLayer) {
-  if (!tileLayer || !tileLayer.url) return false;
-  const { url, ...options } = tileLayer;
-  L.tileLayer(url, {
-    attribution: options.attribution,
-    maxZoom: options.max_zoom ?? options.maxZoom ?? 18,
-    subdomains: options.subdomains ?? "abc",
-  }).addTo(map);
-  return true;
 }
 
 // Tag each drawn path so tests and styles can find a cluster by its slug.

@@ -76,3 +76,26 @@ def wait_until_still(visit):
     visit.page.wait_for_timeout(100)
     visit.page.wait_for_function("() => !document.getElementById('cluster-map').dataset.moving")
     visit.page.wait_for_timeout(150)
+
+
+def drawn_rings(visit, slug, map_id="cluster-map"):
+    """The outer rings of a cluster's polygon as Leaflet draws it now on the map #map_id, in (lon, lat)."""
+    rings = visit.page.evaluate(
+        """([slug, mapId]) => {
+            const map = document.getElementById(mapId).layoutMap;
+            let rings = null;
+            map.eachLayer((layer) => {
+                if (layer.feature && layer.feature.properties && layer.feature.properties.slug === slug
+                    && layer.getLatLngs) {
+                    // A Polygon's latlngs are [outer, holes…]; a MultiPolygon's, one such list per part.
+                    const latlngs = layer.getLatLngs();
+                    const polygons = Array.isArray(latlngs[0][0]) ? latlngs : [latlngs];
+                    rings = polygons.map((polygon) => polygon[0]);
+                }
+            });
+            return rings && rings.map((ring) => ring.map((p) => [p.lng, p.lat]));
+        }""",
+        [slug, map_id],
+    )
+    assert rings, f"{slug} is not drawn on #{map_id}"
+    return rings

@@ -8,7 +8,7 @@ from shapely.geometry import Point
 
 from layout import geometry
 from layout.models import Cluster, District
-from tests.browser.map_page import map_address, serve_stub_tiles, state
+from tests.browser.map_page import drawn_rings, map_address, serve_stub_tiles, state
 
 pytestmark = pytest.mark.browser
 
@@ -26,24 +26,7 @@ def amap_offered(settings):
 
 def drawn_shape(visit, slug):
     """The cluster's polygon as Leaflet draws it now, as a shapely shape in (lon, lat)."""
-    rings = visit.page.evaluate(
-        """(slug) => {
-            const map = document.getElementById("cluster-map").layoutMap;
-            let rings = null;
-            map.eachLayer((layer) => {
-                if (layer.feature && layer.feature.properties && layer.feature.properties.slug === slug
-                    && layer.getLatLngs) {
-                    // A Polygon's latlngs are [outer, holes…]; a MultiPolygon's, one such list per part.
-                    const latlngs = layer.getLatLngs();
-                    const polygons = Array.isArray(latlngs[0][0]) ? latlngs : [latlngs];
-                    rings = polygons.map((polygon) => polygon[0]);
-                }
-            });
-            return rings && rings.map((ring) => ring.map((p) => [p.lng, p.lat]));
-        }""",
-        slug,
-    )
-    assert rings, f"{slug} is not drawn"
+    rings = drawn_rings(visit, slug)
     return shapely.MultiPolygon([shapely.Polygon(ring) for ring in rings]).buffer(0)
 
 

@@ -171,6 +171,15 @@ def test_every_control_and_the_legend_by_default(client):
     assert embedded.find("details", class_="map-legend") and embedded.find("button", class_="drawer-toggle")
 
 
+def test_the_embeds_panel_offers_no_comparison_and_its_heading_promises_none(client):
+    english = client.get("/embed/", **EN).content.decode()
+    assert 'class="drawer-title">Find clusters</h2>' in english
+    assert page(client.get("/embed/", **EN)).find("input", class_="compare-check") == []
+    assert 'class="drawer-title">查找集聚区</h2>' in client.get("/embed/?lang=zh-hans", **EN).content.decode()
+    # The site's own map page keeps its heading: there, clusters can be compared.
+    assert 'class="drawer-title">Find and compare clusters</h2>' in client.get("/en/").content.decode()
+
+
 def test_controls_and_legend_choose_what_the_embed_shows(client):
     embedded = page(client.get("/embed/?controls=list,zoom&legend=0", **EN))
     assert embedded.json["map-config"]["embed"]["controls"] == ["zoom", "list"]

@@ -164,7 +164,7 @@ def test_no_basemap_by_default_needs_another_host_until_chosen(client):
     """The page offers tile basemaps but draws its own district basemap: nothing from another host loads."""
     response = client.get(reverse("cluster_map"), HTTP_ACCEPT_LANGUAGE="en", follow=True)
     config = response.context["map_config"]
-    assert config["tileLayer"] is None
+    assert "tileLayer" not in config
     assert '<script id="map-data" type="application/json">' in response.content.decode()
     assert all(basemap["url"].startswith("https://") for basemap in config["basemaps"])
 

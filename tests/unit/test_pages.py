@@ -2,9 +2,10 @@
 import json
 
 import pytest
+import shapely
 from django.utils import translation
 
-from layout import geojson, pages
+from layout import geojson, geometry, pages
 from layout.models import Cluster, HeadlineFigure, Project, Scenario
 
 pytestmark = pytest.mark.usefixtures("layout_data")
@@ -149,3 +150,53 @@ def test_cluster_share_has_a_description_even_where_none_is_entered():
     with translation.override("zh-hans"):
         share = pages.cluster_share(cluster, lambda path: path)
     assert cluster.name_zh in share["description"] and "普陀区" in share["description"]
+
+
+def offer_basemaps(settings, *ids):
+    settings.LAYOUT_BASEMAPS = [{"id": basemap_id, **settings.AVAILABLE_BASEMAPS[basemap_id]} for basemap_id in ids]
+
+
+def test_a_cluster_page_on_a_gcj02_basemap_gets_its_shapes_shifted_to_gcj02(settings):
+    offer_basemaps(settings, "osm", "amap")
+    cluster = geojson.clusters_for_map().get(slug=ZHANGJIANG)
+    with translation.override("en"):
+        context = pages.cluster_detail_context(cluster)
+    assert [b["id"] for b in context["map_config"]["basemaps"]] == ["osm", "amap"]
+    shifted = context["gcj02_features"]
+    area = shapely.geometry.shape(shifted["cluster"]["geometry"])
+    expected = geometry.wgs84_to_gcj02(shapely.geometry.shape(cluster.boundary))
+    assert shapely.hausdorff_distance(area, expected) < 2e-6  # GeoJSON keeps 6 decimals
+    # Half a kilometre off the WGS-84 area: the offset the AMap tiles have.
+    assert shapely.hausdorff_distance(area, shapely.geometry.shape(cluster.boundary)) > 0.003
+    anchor = shapely.geometry.shape(shifted["cluster"]["properties"]["anchor"])
+    assert anchor.distance(geometry.wgs84_to_gcj02(shapely.geometry.shape(cluster.anchor))) < 2e-6
+    district = shapely.geometry.shape(shifted["district"]["geometry"])
+    assert shapely.hausdorff_distance(district, geometry.wgs84_to_gcj02(cluster.district.boundary_shape())) < 2e-6
+    # The page's own shapes stay WGS-84.
+    assert context["cluster_feature"]["geometry"] == cluster.boundary
+
+
+def test_a_cluster_page_without_a_gcj02_basemap_sends_no_shifted_shapes(settings, client):
+    offer_basemaps(settings, "osm")
+    cluster = geojson.clusters_for_map().get(slug=PUTUO)
+    assert pages.cluster_detail_context(cluster)["gcj02_features"] is None
+    offer_basemaps(settings, "amap")
+    shifted = pages.cluster_detail_context(cluster)["gcj02_features"]
+    # Location not published: no area, and the district it is drawn by is shifted all the same.
+    assert shifted["cluster"]["geometry"] is None
+    assert shifted["district"]["geometry"] != cluster.district.boundary
+
+
+def test_a_cluster_page_offers_the_basemaps_and_approval_number_of_the_map_page(settings, client):
+    offer_basemaps(settings, "tianditu", "amap")
+    settings.TIANDITU_KEY = "test-key"
+    settings.LAYOUT_MAP_APPROVAL_NUMBER = "沪S（2025）001号"
+    response = client.get(f"/en/clusters/{ZHANGJIANG}/")
+    config = response.context["map_config"]
+    assert [b["id"] for b in config["basemaps"]] == ["tianditu", "amap"]
+    assert config["basemaps"] == client.get("/en/").context["map_config"]["basemaps"]
+    assert config["approvalNumber"] == "沪S（2025）001号"
+    assert "tileLayer" not in config
+    page = response.content.decode()
+    assert '<script id="gcj02-features" type="application/json">' in page
+    assert page.count("data-keeps-basemap") == 2  # both links back to the map

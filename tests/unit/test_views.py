@@ -119,7 +119,6 @@ def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client
     clusters = response.context["cluster_features"]
     assert len(clusters["features"]) == 14
     assert len(response.context["district_features"]["features"]) == 16
-    assert response.context["map_config"]["tileLayer"] is None
     assert '<script id="cluster-features" type="application/json">' in response.content.decode()
 
 
