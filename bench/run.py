@@ -23,6 +23,7 @@ from django.test import Client  # noqa: E402
 
 REPEAT = 30
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+IMPORT = re.compile(r'from\s+"\./([^"]+\.js)"')
 
 
 def kb(n):
@@ -46,7 +47,8 @@ def main():
     print(f"{'what':60} {'bytes':>10} {'gzip':>10} {'median':>9}")
     districts = (ROOT / "geodata" / "districts.geojson").read_bytes()
     print(f"{'geodata/districts.geojson':60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
-    for url in ["/", "/clusters/jiading-intelligent-connected-new-energy-vehicles/", "/api/v1/districts.geojson",
+    for url in ["/zh-hans/", "/en/clusters/jiading-intelligent-connected-new-energy-vehicles/", "/embed/",
+                "/api/v1/districts.geojson",
                 "/api/v1/clusters.geojson", "/api/v1/clusters.geojson?datum=gcj02"]:
         response, body, median = measure(client, url)
         if response.status_code != 200:
@@ -65,14 +67,23 @@ def main():
         url = f"/downloads/{name}"
         response, body, median = measure(client, url, repeat=3)
         print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
-    _response, html, _median = measure(client, "/")
+    _response, html, _median = measure(client, "/zh-hans/")
     total, total_gz = len(html), len(gzip.compress(html))
-    for asset in sorted(set(ASSET.findall(html.decode()))):
+    # Every same-host asset the page loads, ES modules' own imports included.
+    queue, seen = sorted(set(ASSET.findall(html.decode()))), set()
+    while queue:
+        asset = queue.pop()
+        if asset in seen:
+            continue
+        seen.add(asset)
         response = client.get(asset)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         total += len(body)
         total_gz += len(gzip.compress(body))
-    print(f"{'page weight of / (HTML + same-host assets)':60} {kb(total)} {kb(total_gz)}")
+        if asset.endswith(".js"):
+            base = asset.rsplit("/", 1)[0]
+            queue += [f"{base}/{name}" for name in IMPORT.findall(body.decode())]
+    print(f"{'page weight of /zh-hans/ (HTML + every asset it loads)':60} {kb(total)} {kb(total_gz)}")
 
 
 if __name__ == "__main__":

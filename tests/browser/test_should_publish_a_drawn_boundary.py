@@ -30,12 +30,22 @@ def officials(layout_data, django_user_model, settings):
     return editor, reviewer
 
 
-def new_page(browser, live_server, problems):
+@pytest.fixture
+def contexts(browser, live_server):
+    """The browser contexts a test opens, closed before the live server stops (no request left in flight)."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def new_page(browser, live_server, problems, contexts):
     """A page of its own (own cookies), that may reach only the live server and records script errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     host = urlsplit(live_server.url).netloc
     context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc in (host, "")
                   or urlsplit(route.request.url).scheme not in ("http", "https") else route.abort())
+    contexts.append(context)
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
@@ -70,14 +80,14 @@ def map_page_geometry(page, live_server, slug):
     return next(f for f in features["features"] if f["properties"]["slug"] == slug)["geometry"]
 
 
-def test_should_publish_a_drawn_boundary(browser, live_server, officials):
+def test_should_publish_a_drawn_boundary(browser, live_server, officials, contexts):
     cluster = Cluster.objects.get(district__adcode=PUTUO)
     assert cluster.is_published and cluster.boundary is None
     problems = []
     change_path = reverse("admin:layout_cluster_change", args=[cluster.pk])
 
     # The Putuo official signs in and draws the cluster on the map of their district.
-    editor = new_page(browser, live_server, problems)
+    editor = new_page(browser, live_server, problems, contexts)
     sign_in(editor, live_server, "putuo-editor", change_path)
     editor.wait_for_selector("#id_boundary-map[data-ready=true]")
     district = shape(District.objects.get(adcode=PUTUO).boundary)
@@ -118,12 +128,12 @@ def test_should_publish_a_drawn_boundary(browser, live_server, officials):
     assert "saved as a draft" in editor.locator(".messagelist").inner_text()
 
     # The public sees nothing of it yet: neither the API nor the map page.
-    public = new_page(browser, live_server, problems)
+    public = new_page(browser, live_server, problems, contexts)
     assert public_geometry(public, live_server, cluster.slug) is None
     assert map_page_geometry(public, live_server, cluster.slug) is None
 
     # A reviewer publishes it from the cluster list.
-    reviewer = new_page(browser, live_server, problems)
+    reviewer = new_page(browser, live_server, problems, contexts)
     sign_in(reviewer, live_server, "reviewer", reverse("admin:layout_cluster_changelist"))
     reviewer.check(f"input[name=_selected_action][value='{cluster.pk}']")
     reviewer.select_option("select[name=action]", "publish_selected")
