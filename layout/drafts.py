@@ -54,7 +54,7 @@ def propose(proposed, user, m2m=None):
     names to the chosen records. Proposing the live values again withdraws the draft."""
     model = type(proposed)
     with transaction.atomic():
-        live = model.objects.select_for_update().get(pk=proposed.pk)
+        live = model.objects.select_for_update(of=("self",)).get(pk=proposed.pk)
         values = changes(live, proposed, m2m)
         live.draft = {"values": values, "by": user.get_username(), "at": timezone.now().isoformat()} if values else {}
         live._history_user = user
@@ -99,7 +99,7 @@ def publish(obj, user):
     (say, its district's boundary changed since); then nothing changes."""
     model = type(obj)
     with transaction.atomic():
-        live = model.objects.select_for_update().get(pk=obj.pk)
+        live = model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
         proposer = live.draft.get("by") if has_draft(live) else None
         apply_draft(live)
         m2m = getattr(live, "draft_m2m", {})

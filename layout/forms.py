@@ -230,8 +230,10 @@ class LayoutModelForm(GeometryModelForm):
         if instance.pk is None or edited_version is None:
             return
         # Locks the row until the admin's transaction ends (PostgreSQL), so two saves cannot cross.
-        current = (type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
-                   .values_list("version", flat=True).first())
+        # order_by("pk"): a model ordering across a nullable relation (a scenario's cluster) would
+        # put an outer join under FOR UPDATE, which PostgreSQL refuses.
+        current = (type(instance)._default_manager.select_for_update(of=("self",)).filter(pk=instance.pk)
+                   .order_by("pk").values_list("version", flat=True).first())
         if current is None or current == edited_version:
             return
         raise self.conflict_error(type(instance)._default_manager.get(pk=instance.pk), edited_version)

@@ -2,6 +2,8 @@
 import jsonschema
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 
@@ -68,10 +70,21 @@ def operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Calling the WSGI app fires request signals that close the database connection, which would end
+    the test's transaction on PostgreSQL; Django's own test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # schemathesis drives the WSGI app in this process, so it sees the test database. Few examples per
 # operation: the parameters are enums, and this stays a quick test.
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_schemathesis_finds_no_answer_that_breaks_the_description(mode):
+def test_schemathesis_finds_no_answer_that_breaks_the_description(mode, keep_test_connection):
     checked = []
     for operation in operations():
         @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
