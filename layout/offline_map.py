@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from layout import exports, formats, geojson, geometry, pages
-from layout.models import BoundaryStatus, HeadlineFigure
+from layout.models import BoundaryStatus
 
 LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
 OWN_STATIC = Path(settings.BASE_DIR) / "static" / "layout"
@@ -106,14 +106,10 @@ def legend(clusters):
 
 
 def panel_context(clusters):
-    figures = list(HeadlineFigure.objects.select_related("source"))
-    sources = []
-    for figure in figures:
-        if figure.source is not None and figure.source not in sources:
-            sources.append(figure.source)
+    totals = pages.headline()
     return {
-        "figures": [{"label": formats.bilingual(f, "label"), "value": formats.format_headline(f)} for f in figures],
-        "figure_sources": sources,
+        "figures": totals["figures"],
+        "figure_sources": totals["sources"],
         "legend": legend(clusters),
         "unclassified_colour": pages.UNCLASSIFIED_COLOUR,
         "any_unclassified": any(c.primary_chain is None for c in clusters),
