@@ -1,4 +1,5 @@
 """Every public page and API answer, as a reader's browser receives them."""
+import gzip
 import json
 import re
 from html.parser import HTMLParser
@@ -427,3 +428,12 @@ def test_api_is_language_neutral_and_takes_lang(client, language, scenarios_text
     feature = next(f for f in response.json()["features"] if f["id"] == ZHANGJIANG)
     assert feature["properties"]["scenarios_text"] == scenarios_text
     assert feature["properties"]["url"] == cluster_url
+
+
+@pytest.mark.django_db
+def test_the_map_page_is_sent_compressed_to_browsers_that_accept_it(layout_data, client):
+    response = client.get("/zh-hans/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    page = gzip.decompress(response.content)
+    assert len(response.content) < len(page) / 3
+    assert "cluster-features" in page.decode()
