@@ -1,7 +1,7 @@
 // The map of the home page: districts drawn from our own data as the basemap, clusters coloured by
 // chain, with filters, search, the list beside the map, projects, basemaps and the state in the address.
 import {
-  HIGHLIGHT, clusterColour, clusterName, clusterPopup, clusterStyle, districtStyle, element, readJson,
+  HIGHLIGHT, bilingualName, clusterColour, clusterName, clusterPopup, clusterStyle, districtStyle, element, readJson,
   tagPaths, unlocatedStyle,
 } from "./map-shared.js";
 import { fill } from "./map-format.js";
@@ -510,15 +510,7 @@ function projectPopup(projects) {
   root.append(element("h3", null, fill(text.projectsMarker, { count: projects.length })));
   for (const project of projects) {
     const item = element("section", "project-popup-item");
-    const name = element("h4");
-    const zh = element("span", null, project.name_zh);
-    zh.lang = "zh-Hans";
-    name.append(zh);
-    if (project.name_en) {
-      const en = element("span", "name-en", project.name_en);
-      en.lang = "en";
-      name.append(" ", en);
-    }
+    const name = bilingualName(project.name_zh, project.name_en, "h4");
     item.append(name, element("p", "project-place", project.placeText));
     const facts = element("dl", "popup-facts");
     for (const [label, value, className] of [

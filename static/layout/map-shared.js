@@ -109,18 +109,22 @@ export function boundaryText(feature, text) {
   return isIndicative(feature) ? text.indicative : text.official;
 }
 
-export function clusterName(feature, tag = "span") {
-  const props = feature.properties;
-  const name = element(tag, "cluster-name");
-  const zh = element("span", null, props.name_zh);
+// A name as the pages show it: the authoritative Chinese, then the English where there is one.
+export function bilingualName(nameZh, nameEn, tag = "span", className = null) {
+  const name = element(tag, className);
+  const zh = element("span", null, nameZh);
   zh.lang = "zh-Hans";
   name.append(zh);
-  if (props.name_en) {
-    const en = element("span", "name-en", props.name_en);
+  if (nameEn) {
+    const en = element("span", "name-en", nameEn);
     en.lang = "en";
     name.append(" ", en);
   }
   return name;
+}
+
+export function clusterName(feature, tag = "span") {
+  return bilingualName(feature.properties.name_zh, feature.properties.name_en, tag, "cluster-name");
 }
 
 function addFact(list, label, value, className) {
