@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility for the Shanghai 2025 industry layout map."""
+
 import os
 import sys
 

@@ -1,4 +1,5 @@
 """Measure what a visitor downloads and how fast the API answers: `make bench` (or .venv/bin/python bench/run.py)."""
+
 import gzip
 import os
 import re
@@ -47,22 +48,35 @@ def main():
     print(f"{'what':60} {'bytes':>10} {'gzip':>10} {'median':>9}")
     districts = (ROOT / "geodata" / "districts.geojson").read_bytes()
     print(f"{'geodata/districts.geojson':60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
-    for url in ["/zh-hans/", "/en/clusters/jiading-intelligent-connected-new-energy-vehicles/", "/embed/",
-                "/api/v1/districts.geojson",
-                "/api/v1/clusters.geojson", "/api/v1/clusters.geojson?datum=gcj02"]:
+    for url in [
+        "/zh-hans/",
+        "/en/clusters/jiading-intelligent-connected-new-energy-vehicles/",
+        "/embed/",
+        "/api/v1/districts.geojson",
+        "/api/v1/clusters.geojson",
+        "/api/v1/clusters.geojson?datum=gcj02",
+    ]:
         response, body, median = measure(client, url)
         if response.status_code != 200:
             print(f"{url:60} HTTP {response.status_code}")
             continue
         print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
     # The open-data API and downloads (downloads are built on request: fewer repeats).
-    for url in ["/api/v1/scenarios.json", "/api/v1/projects.json", "/api/v1/chains.json", "/api/v1/headline.json",
-                "/api/v1/openapi.json", "/api/v1/clusters.geojson?chain=artificial-intelligence&lang=en"]:
+    for url in [
+        "/api/v1/scenarios.json",
+        "/api/v1/projects.json",
+        "/api/v1/chains.json",
+        "/api/v1/headline.json",
+        "/api/v1/openapi.json",
+        "/api/v1/clusters.geojson?chain=artificial-intelligence&lang=en",
+    ]:
         response, body, median = measure(client, url)
         print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
     etag = client.get("/api/v1/districts.geojson")["ETag"]
     response, _body, median = measure(client, "/api/v1/districts.geojson", HTTP_IF_NONE_MATCH=etag)
-    print(f"{'/api/v1/districts.geojson, If-None-Match → ' + str(response.status_code):60} {'':21} {median * 1000:7.1f} ms")
+    print(
+        f"{'/api/v1/districts.geojson, If-None-Match → ' + str(response.status_code):60} {'':21} {median * 1000:7.1f} ms"
+    )
     for name in ["layout.gpkg", "layout.geojson", "layout.kml", "layout-csv.zip", "layout-map.html"]:
         url = f"/downloads/{name}"
         response, body, median = measure(client, url, repeat=3)

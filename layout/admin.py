@@ -1,4 +1,5 @@
 """The officials' admin: roles by district, drafts that reviewers publish, history, tables and boundary files."""
+
 import copy
 
 from django.contrib import admin, messages
@@ -17,10 +18,16 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from layout import drafts, formats, geojson, geometry, history, roles
-from layout.forms import (ClusterForm, DistrictForm, GeoJSONGeometryField, InlineRowForm, LayoutModelForm,
-                          ProjectForm, VersionedInlineFormSet)
-from layout.models import (Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario,
-                           Source)
+from layout.forms import (
+    ClusterForm,
+    DistrictForm,
+    GeoJSONGeometryField,
+    InlineRowForm,
+    LayoutModelForm,
+    ProjectForm,
+    VersionedInlineFormSet,
+)
+from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource
 
 
@@ -38,8 +45,12 @@ class LayoutAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
-        names = {name for _title, options in fieldsets for line in options["fields"]
-                 for name in (line if isinstance(line, (list, tuple)) else [line])}
+        names = {
+            name
+            for _title, options in fieldsets
+            for line in options["fields"]
+            for name in (line if isinstance(line, (list, tuple)) else [line])
+        }
         if "edited_version" not in names:
             # Hidden: the version the official started from, to refuse a save over someone else's.
             fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "edited_version"]
@@ -49,8 +60,9 @@ class LayoutAdmin(SimpleHistoryAdmin):
         previous = None
         for current in historical_records:
             if previous is not None:
-                delta = previous.diff_against(current, foreign_keys_are_objs=foreign_keys_are_objs,
-                                              excluded_fields={"version"})
+                delta = previous.diff_against(
+                    current, foreign_keys_are_objs=foreign_keys_are_objs, excluded_fields={"version"}
+                )
                 helper = self.get_historical_record_context_helper(request, previous)
                 changes = helper.context_for_delta_changes(delta)
                 draft = history.draft_change(self.model, current, previous)
@@ -68,8 +80,9 @@ class GeometryAdminMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.geometry_fields:
-            return db_field.formfield(form_class=GeoJSONGeometryField,
-                                      geometry_types=self.geometry_fields[db_field.name], **kwargs)
+            return db_field.formfield(
+                form_class=GeoJSONGeometryField, geometry_types=self.geometry_fields[db_field.name], **kwargs
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def own_adcode(self, obj):
@@ -98,8 +111,14 @@ class GeometryAdminMixin:
             form.errors.pop("boundary_file", None)
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
             context["errors"] = helpers.AdminErrorList(form, formsets)
-            messages.info(request, _("Boundary read from the file: %(summary)s. It is NOT saved yet: check it on "
-                                     "the map, then press Save.") % {"summary": preview.summary()})
+            messages.info(
+                request,
+                _(
+                    "Boundary read from the file: %(summary)s. It is NOT saved yet: check it on "
+                    "the map, then press Save."
+                )
+                % {"summary": preview.summary()},
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -149,8 +168,7 @@ class DistrictScopedAdmin(LayoutAdmin):
             pk = self.model._meta.pk.to_python(unquote(object_id))
         except ValidationError:
             return
-        if (self.model._default_manager.filter(pk=pk).exists()
-                and not self.get_queryset(request).filter(pk=pk).exists()):
+        if self.model._default_manager.filter(pk=pk).exists() and not self.get_queryset(request).filter(pk=pk).exists():
             raise PermissionDenied
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -196,7 +214,9 @@ class DraftAdmin(DistrictScopedAdmin):
         if not drafts.has_draft(obj):
             return "—"
         return _("%(fields)s, by %(by)s") % {
-            "fields": ", ".join(label for label, _live, _new in drafts.describe(obj)), "by": obj.draft.get("by")}
+            "fields": ", ".join(label for label, _live, _new in drafts.describe(obj)),
+            "by": obj.draft.get("by"),
+        }
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -204,13 +224,17 @@ class DraftAdmin(DistrictScopedAdmin):
 
     def as_draft(self, request, obj):
         """Whether saving this record must propose a draft rather than change what the public sees."""
-        return (obj.pk is not None and not self.has_publish_permission(request)
-                and self.model._default_manager.filter(pk=obj.pk, is_published=True).exists())
+        return (
+            obj.pk is not None
+            and not self.has_publish_permission(request)
+            and self.model._default_manager.filter(pk=obj.pk, is_published=True).exists()
+        )
 
     def save_model(self, request, obj, form, change):
         if change and self.as_draft(request, obj):
-            m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many
-                   if f.name in form.cleaned_data}
+            m2m = {
+                f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data
+            }
             live = drafts.propose(obj, request.user, m2m)
             obj.version, obj.draft = live.version, live.draft
             form.save_m2m = lambda: None  # the many-to-many choices are in the draft
@@ -244,14 +268,23 @@ class DraftAdmin(DistrictScopedAdmin):
 
     def response_change(self, request, obj):
         if getattr(request, "_layout_drafted", False):
-            self.message_user(request, _("Your changes are saved as a draft. The public map keeps showing the "
-                                         "published version until a reviewer publishes them."), messages.WARNING)
+            self.message_user(
+                request,
+                _(
+                    "Your changes are saved as a draft. The public map keeps showing the "
+                    "published version until a reviewer publishes them."
+                ),
+                messages.WARNING,
+            )
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if not obj.is_published:
-            self.message_user(request, _("The new record is a draft: the public map shows it once a reviewer "
-                                         "publishes it."), messages.WARNING)
+            self.message_user(
+                request,
+                _("The new record is a draft: the public map shows it once a reviewer publishes it."),
+                messages.WARNING,
+            )
         return super().response_add(request, obj, post_url_continue)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -267,8 +300,9 @@ class DraftAdmin(DistrictScopedAdmin):
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description=_("Publish the selected records (with their unpublished changes)"),
-                  permissions=["publish"])
+    @admin.action(
+        description=_("Publish the selected records (with their unpublished changes)"), permissions=["publish"]
+    )
     def publish_selected(self, request, queryset):
         published, refused = 0, []
         for obj in queryset:
@@ -278,8 +312,11 @@ class DraftAdmin(DistrictScopedAdmin):
             except ValidationError as exc:
                 refused.append(f"{obj}: {' '.join(exc.messages)}")
         if published:
-            self.message_user(request, ngettext("%d record published.", "%d records published.", published)
-                              % published, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%d record published.", "%d records published.", published) % published,
+                messages.SUCCESS,
+            )
         for line in refused:
             self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
 
@@ -289,8 +326,11 @@ class DraftAdmin(DistrictScopedAdmin):
         for obj in queryset.filter(is_published=True):
             drafts.unpublish(obj, request.user)
             count += 1
-        self.message_user(request, ngettext("%d record taken off the public map.",
-                                            "%d records taken off the public map.", count) % count, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d record taken off the public map.", "%d records taken off the public map.", count) % count,
+            messages.SUCCESS,
+        )
 
 
 def _preview_url():
@@ -316,9 +356,11 @@ class TableAdmin(ImportExportMixin):
         if result.has_errors() or result.has_validation_errors():
             # The data changed between the preview and the confirmation: nothing was applied.
             rows = [f"row {row.number}: {row.error}" for row in result.invalid_rows] + [
-                f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
-            self.message_user(request, _("Nothing was imported: %(rows)s") % {"rows": "; ".join(rows[:10])},
-                              messages.ERROR)
+                f"row {number}: {errors[0].error}" for number, errors in result.row_errors()
+            ]
+            self.message_user(
+                request, _("Nothing was imported: %(rows)s") % {"rows": "; ".join(rows[:10])}, messages.ERROR
+            )
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         return super().process_result(result, request)
@@ -381,24 +423,72 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
     filter_horizontal = ["other_chains", "sources"]
     inlines = [ScenarioInline]
     fieldsets = [
-        (None, {"fields": ["number", "slug", "name_zh", "name_en", "district", "is_published",
-                           "description_zh", "description_en"]}),
-        (_("Industry"), {"fields": ["lead_track_zh", "lead_track_en", "primary_chain", "other_chains",
-                                    "chains_basis"]}),
-        (_("Space"), {"fields": ["space_wan_m2", "space_m2", "space_source", "space_quote"],
-                      "description": _("The figure, where it is published, and the wording it uses. Type it in "
-                                       "万平方米 or in m²: the other follows.")}),
-        (_("Investment"), {"fields": ["investment_yi_cny", "investment_cny", "investment_source",
-                                      "investment_quote"],
-                           "description": _("The figure, where it is published, and the wording it uses. Type it "
-                                            "in 亿元 or in CNY: the other follows.")}),
-        (_("Open scenarios"), {"fields": ["published_scenario_count", "published_scenario_count_source",
-                                          "published_scenario_count_quote"]}),
-        (_("Boundary"), {"fields": ["boundary", ("boundary_file", "boundary_datum"), "boundary_status",
-                                    "boundary_method", "published_extent"],
-                         "description": _("Draw on the map, paste GeoJSON (WGS-84), or read a file. Grey outlines "
-                                          "are the districts, the cluster's own is highlighted; the cluster must "
-                                          "lie in it.")}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "slug",
+                    "name_zh",
+                    "name_en",
+                    "district",
+                    "is_published",
+                    "description_zh",
+                    "description_en",
+                ]
+            },
+        ),
+        (
+            _("Industry"),
+            {"fields": ["lead_track_zh", "lead_track_en", "primary_chain", "other_chains", "chains_basis"]},
+        ),
+        (
+            _("Space"),
+            {
+                "fields": ["space_wan_m2", "space_m2", "space_source", "space_quote"],
+                "description": _(
+                    "The figure, where it is published, and the wording it uses. Type it in "
+                    "万平方米 or in m²: the other follows."
+                ),
+            },
+        ),
+        (
+            _("Investment"),
+            {
+                "fields": ["investment_yi_cny", "investment_cny", "investment_source", "investment_quote"],
+                "description": _(
+                    "The figure, where it is published, and the wording it uses. Type it "
+                    "in 亿元 or in CNY: the other follows."
+                ),
+            },
+        ),
+        (
+            _("Open scenarios"),
+            {
+                "fields": [
+                    "published_scenario_count",
+                    "published_scenario_count_source",
+                    "published_scenario_count_quote",
+                ]
+            },
+        ),
+        (
+            _("Boundary"),
+            {
+                "fields": [
+                    "boundary",
+                    ("boundary_file", "boundary_datum"),
+                    "boundary_status",
+                    "boundary_method",
+                    "published_extent",
+                ],
+                "description": _(
+                    "Draw on the map, paste GeoJSON (WGS-84), or read a file. Grey outlines "
+                    "are the districts, the cluster's own is highlighted; the cluster must "
+                    "lie in it."
+                ),
+            },
+        ),
         (_("Anchor"), {"fields": ["anchor", "anchor_description", "anchor_source", "anchor_confidence"]}),
         (_("Sources"), {"fields": ["sources"]}),
     ]
@@ -433,12 +523,31 @@ class ProjectAdmin(TableAdmin, DraftAdmin):
     list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]
     fieldsets = [
-        (None, {"fields": ["name_zh", "name_en", "company_zh", "company_en", "district", "cluster", "sector",
-                           "is_published"]}),
-        (_("Investment"), {"fields": ["investment_yi_cny", "investment_cny", "figures_zh", "figures_en",
-                                      "source"],
-                           "description": _("The figures, where they are published, and the source. Type the "
-                                            "investment in 亿元 or in CNY: the other follows.")}),
+        (
+            None,
+            {
+                "fields": [
+                    "name_zh",
+                    "name_en",
+                    "company_zh",
+                    "company_en",
+                    "district",
+                    "cluster",
+                    "sector",
+                    "is_published",
+                ]
+            },
+        ),
+        (
+            _("Investment"),
+            {
+                "fields": ["investment_yi_cny", "investment_cny", "figures_zh", "figures_en", "source"],
+                "description": _(
+                    "The figures, where they are published, and the source. Type the "
+                    "investment in 亿元 or in CNY: the other follows."
+                ),
+            },
+        ),
     ]
 
     @admin.display(description=_("investment"), ordering="investment_cny")

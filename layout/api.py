@@ -1,8 +1,9 @@
 """Open data over HTTP: the read-only API under /api/v1/ and the downloads, cacheable, compressed and open to any origin."""
+
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -22,8 +23,7 @@ from django.views.decorators.http import condition
 
 from layout import exports, geojson, offline_map, openapi, records
 from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
-from layout.models import (Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, ScenarioCategory,
-                           Source)
+from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, ScenarioCategory, Source
 
 GEOJSON = "application/geo+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -85,7 +85,8 @@ def _allow_any_origin(response, request):
         response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
         # Conditional and language headers are what a caching client sends; allow whatever it asks for.
         response["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", "Accept, Accept-Language, If-None-Match, If-Modified-Since")
+            "Access-Control-Request-Headers", "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+        )
         response["Access-Control-Max-Age"] = "86400"
     return response
 
@@ -117,8 +118,7 @@ def open_data(view=None, *, conditional=_conditional_on_body):
             except FilterError as error:
                 response = error_response(400, error.message, error.parameter, error.value, error.allowed)
             if response.status_code == 200:
-                patch_cache_control(response, public=True,
-                                    max_age=getattr(settings, "LAYOUT_OPEN_DATA_MAX_AGE", 60))
+                patch_cache_control(response, public=True, max_age=getattr(settings, "LAYOUT_OPEN_DATA_MAX_AGE", 60))
         return _allow_any_origin(response, request)
 
     return wrapped
@@ -162,16 +162,23 @@ def openapi_document(request):
 @open_data
 def district_geojson(request):
     query = ApiQuery.from_request(request)
-    return _answer(query, lambda: geojson.district_feature_collection(query.filter.districts(), query.datum),
-                   (District, Cluster, Scenario), GEOJSON)
+    return _answer(
+        query,
+        lambda: geojson.district_feature_collection(query.filter.districts(), query.datum),
+        (District, Cluster, Scenario),
+        GEOJSON,
+    )
 
 
 @open_data
 def cluster_geojson(request):
     query = ApiQuery.from_request(request)
-    return _answer(query, lambda: geojson.cluster_feature_collection(
-        query.filter.clusters(geojson.clusters_for_map()), query.datum),
-        (Cluster, District, IndustryChain, Scenario), GEOJSON)
+    return _answer(
+        query,
+        lambda: geojson.cluster_feature_collection(query.filter.clusters(geojson.clusters_for_map()), query.datum),
+        (Cluster, District, IndustryChain, Scenario),
+        GEOJSON,
+    )
 
 
 @open_data
@@ -231,28 +238,59 @@ class Download:
 
 
 DOWNLOADS = {
-    download.name: download for download in (
-        Download("layout.gpkg", exports.build_geopackage, "application/geopackage+sqlite3", "GeoPackage",
-                 gettext_lazy("Every table as a layer: clusters, cluster_anchors, districts, scenarios, projects, "
-                              "chains, headline_figures, sources, and about (licence and notes). For QGIS or "
-                              "ArcGIS.")),
-        Download("layout.geojson", exports.build_geojson, "application/geo+json", "GeoJSON",
-                 gettext_lazy("The clusters as one FeatureCollection (RFC 7946) with flat properties; the "
-                              "licence and notes as top-level members.")),
-        Download("layout.kml", exports.build_kml, "application/vnd.google-earth.kml+xml", "KML",
-                 gettext_lazy("The clusters, coloured by chain, and the districts, for Google Earth.")),
-        Download("layout-csv.zip", exports.build_csv_zip, "application/zip", "CSV",
-                 gettext_lazy("One CSV per table (geometry as WKT) and a README with the licence and notes. "
-                              "Opens in Excel.")),
-        Download("layout-map.html", lambda: offline_map.build_html().encode(), "text/html; charset=utf-8",
-                 "HTML", gettext_lazy("A standalone map in one file that opens from a USB stick with no "
-                                      "network.")),
+    download.name: download
+    for download in (
+        Download(
+            "layout.gpkg",
+            exports.build_geopackage,
+            "application/geopackage+sqlite3",
+            "GeoPackage",
+            gettext_lazy(
+                "Every table as a layer: clusters, cluster_anchors, districts, scenarios, projects, "
+                "chains, headline_figures, sources, and about (licence and notes). For QGIS or "
+                "ArcGIS."
+            ),
+        ),
+        Download(
+            "layout.geojson",
+            exports.build_geojson,
+            "application/geo+json",
+            "GeoJSON",
+            gettext_lazy(
+                "The clusters as one FeatureCollection (RFC 7946) with flat properties; the "
+                "licence and notes as top-level members."
+            ),
+        ),
+        Download(
+            "layout.kml",
+            exports.build_kml,
+            "application/vnd.google-earth.kml+xml",
+            "KML",
+            gettext_lazy("The clusters, coloured by chain, and the districts, for Google Earth."),
+        ),
+        Download(
+            "layout-csv.zip",
+            exports.build_csv_zip,
+            "application/zip",
+            "CSV",
+            gettext_lazy(
+                "One CSV per table (geometry as WKT) and a README with the licence and notes. Opens in Excel."
+            ),
+        ),
+        Download(
+            "layout-map.html",
+            lambda: offline_map.build_html().encode(),
+            "text/html; charset=utf-8",
+            "HTML",
+            gettext_lazy("A standalone map in one file that opens from a USB stick with no network."),
+        ),
     )
 }
 
 
 # Downloads: built on request (a fraction of a second), so 304s come from a fingerprint of the
 # data, checked before anything is built.
+
 
 def _download_etag(request, name):
     language = request.GET.get("lang", "") or translation.get_language()
@@ -279,14 +317,22 @@ def download(request, name):
 
 def downloads(request):
     language = translation.get_language()
-    return render(request, "layout/downloads.html", {
-        "downloads": [
-            {"name": d.name, "label": d.label, "description": d.description,
-             "url": f"{reverse('download', args=[d.name])}?lang={language}"}
-            for d in DOWNLOADS.values()
-        ],
-        "api_url": reverse("api_index"),
-        "openapi_url": reverse("openapi_document"),
-        "licence": exports.licence_text(),
-        "notes": exports.notes(),
-    })
+    return render(
+        request,
+        "layout/downloads.html",
+        {
+            "downloads": [
+                {
+                    "name": d.name,
+                    "label": d.label,
+                    "description": d.description,
+                    "url": f"{reverse('download', args=[d.name])}?lang={language}",
+                }
+                for d in DOWNLOADS.values()
+            ],
+            "api_url": reverse("api_index"),
+            "openapi_url": reverse("openapi_document"),
+            "licence": exports.licence_text(),
+            "notes": exports.notes(),
+        },
+    )

@@ -1,4 +1,5 @@
 """URLs of the open data: the API under /api/v1/ and the downloads, language-neutral (they take ?lang=)."""
+
 from django.urls import path
 
 from layout import api

@@ -1,4 +1,5 @@
 """App configuration: registers the system checks and keeps the officials' roles in step at every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,5 @@
 """All layout data, geometry included, in one JSON file; restored all or nothing, nothing lost."""
+
 import datetime
 import gzip
 import json
@@ -41,8 +42,13 @@ def dump():
         objects = model._default_manager.order_by("pk")
         records.extend(serializers.serialize("python", objects))
         counts[model._meta.label] = objects.count()
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
-            "counts": counts, "records": records}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": timezone.now().isoformat(),
+        "counts": counts,
+        "records": records,
+    }
 
 
 def write(path):
@@ -71,8 +77,10 @@ def read(path):
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BackupError(f"{path}: not a layout backup (made by `manage.py backup_layout`).")
     if data.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{path}: backup format version {data.get('format_version')!r}; this version of the "
-                          f"application reads version {FORMAT_VERSION}.")
+        raise BackupError(
+            f"{path}: backup format version {data.get('format_version')!r}; this version of the "
+            f"application reads version {FORMAT_VERSION}."
+        )
     return data
 
 
@@ -117,8 +125,10 @@ def restore(data, reason="restored from a backup"):
                     model.history.bulk_history_create(objs, update=True, default_change_reason=reason)
     except ProtectedError as exc:
         names = ", ".join(str(o) for o in list(exc.protected_objects)[:5])
-        raise BackupError(f"Nothing restored: records outside the layout still use records the backup does not "
-                          f"hold ({names}); reassign them first.") from None
+        raise BackupError(
+            f"Nothing restored: records outside the layout still use records the backup does not "
+            f"hold ({names}); reassign them first."
+        ) from None
     except IntegrityError as exc:
         raise BackupError(f"Nothing restored: the backup clashes with the database ({exc}).") from None
     return {model._meta.label: len(objs) for model, objs in restored.items()}

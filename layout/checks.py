@@ -1,4 +1,5 @@
 """System checks: name the GDAL and GEOS that Django and shapely use, with where they come from."""
+
 from django.conf import settings
 from django.core import checks
 
@@ -12,6 +13,7 @@ def geometry_libraries(app_configs, **kwargs):
     try:
         from django.contrib.gis.gdal import gdal_full_version
         from django.contrib.gis.geos import geos_version
+
         gdal = gdal_full_version().decode()
         geos = geos_version().decode()
     except Exception as exc:  # ImproperlyConfigured or OSError from ctypes

@@ -1,4 +1,5 @@
 """What every public page's frame needs: the site navigation and the language switch."""
+
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation

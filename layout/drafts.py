@@ -1,4 +1,5 @@
 """Unpublished changes to published records: proposed by editors, previewed by staff, applied by reviewers."""
+
 import datetime
 import decimal
 
@@ -108,8 +109,13 @@ def publish(obj, user):
         live.is_published = True
         live.draft = {}
         live._history_user = user
-        live._change_reason = (f"published the changes proposed by {proposer}" if proposer
-                               else "published" if not was_published else "republished")
+        live._change_reason = (
+            f"published the changes proposed by {proposer}"
+            if proposer
+            else "published"
+            if not was_published
+            else "republished"
+        )
         live.save()
         live._prefetched_objects_cache = {}  # the draft's choices, not what the database holds
         for name, keys in m2m.items():
@@ -153,4 +159,3 @@ def _display(field, value):
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
-

@@ -1,4 +1,5 @@
 """Embedding: the map without site chrome for other sites (/embed/), who may frame it, its dialog, oEmbed."""
+
 import re
 from dataclasses import dataclass
 from functools import wraps
@@ -42,6 +43,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 # ---- Who may frame the embed and talk to it ----
+
 
 def normalise_origin(value):
     """An origin as browsers write it ("https://portal.gov.cn", "http://127.0.0.1:8080"), or a pattern
@@ -126,6 +128,7 @@ def own_origin(request):
 
 # ---- The embed's options ----
 
+
 def languages():
     return [code for code, _name in settings.LANGUAGES]
 
@@ -163,8 +166,12 @@ class EmbedOptions:
             names = [name.strip() for name in controls.split(",") if name.strip()]
             unknown = [name for name in names if name not in CONTROLS]
             if unknown:
-                raise FilterError("controls", controls, _("Unknown control: %(names)s.") % {
-                    "names": ", ".join(unknown)}, [*CONTROLS, "none"])
+                raise FilterError(
+                    "controls",
+                    controls,
+                    _("Unknown control: %(names)s.") % {"names": ", ".join(unknown)},
+                    [*CONTROLS, "none"],
+                )
             chosen = tuple(name for name in CONTROLS if name in names)
 
         legend = single_value(query, "legend")
@@ -186,8 +193,11 @@ class EmbedOptions:
         return any(name in self.controls for name in PANEL_CONTROLS)
 
     def for_template(self):
-        return {"controls": {name: name in self.controls for name in CONTROLS}, "legend": self.legend,
-                "panel": self.panel}
+        return {
+            "controls": {name: name in self.controls for name in CONTROLS},
+            "legend": self.legend,
+            "panel": self.panel,
+        }
 
     def for_script(self, allowed, cluster_slug=""):
         return {
@@ -203,9 +213,11 @@ class EmbedOptions:
 
 # ---- Views ----
 
+
 def embed_error(request, status, message, error=None):
-    return render(request, "layout/embed_error.html", {"status": status, "message": message, "error": error},
-                  status=status)
+    return render(
+        request, "layout/embed_error.html", {"status": status, "message": message, "error": error}, status=status
+    )
 
 
 @embeddable
@@ -223,8 +235,11 @@ def embed_map(request, slug=None):
         return embed_error(request, 404, _("No published cluster is called “%(slug)s”.") % {"slug": slug})
     context = pages.cluster_map_context()
     # The comparison is a page of the full site, not a step inside someone else's page.
-    context["map_config"] = {**context["map_config"], "compareUrl": None,
-                             "embed": options.for_script(allowed, slug or "")}
+    context["map_config"] = {
+        **context["map_config"],
+        "compareUrl": None,
+        "embed": options.for_script(allowed, slug or ""),
+    }
     context["embed"] = options.for_template()
     if slug is not None:
         context["embed_cluster"] = Cluster.objects.get(slug=slug)
@@ -270,7 +285,13 @@ def iframe_html(src, title, width, height):
     return format_html(
         '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" allow="{}" allowfullscreen '
         'referrerpolicy="{}" style="border:0;max-width:100%"></iframe>',
-        src, width, height, title, IFRAME_ALLOW, IFRAME_REFERRER_POLICY)
+        src,
+        width,
+        height,
+        title,
+        IFRAME_ALLOW,
+        IFRAME_REFERRER_POLICY,
+    )
 
 
 def oembed_size(query):
@@ -305,8 +326,9 @@ def embed_query(name, page_query, path_language):
 
 
 def oembed_error(status, message):
-    response = JsonResponse({"error": {"status": status, "message": str(message)}}, status=status,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"error": {"status": status, "message": str(message)}}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -362,9 +384,13 @@ def oembed(request):
     thumbnail_width, thumbnail_height = pages.PREVIEW_SIZE
     # A thumbnail must fit the sizes asked for as well; ours is one picture, so none when it does not.
     if thumbnail_width <= limits.get("maxwidth", thumbnail_width) and thumbnail_height <= limits.get(
-            "maxheight", thumbnail_height):
-        answer.update(thumbnail_url=request.build_absolute_uri(static(pages.PREVIEW_IMAGE)),
-                      thumbnail_width=thumbnail_width, thumbnail_height=thumbnail_height)
+        "maxheight", thumbnail_height
+    ):
+        answer.update(
+            thumbnail_url=request.build_absolute_uri(static(pages.PREVIEW_IMAGE)),
+            thumbnail_width=thumbnail_width,
+            thumbnail_height=thumbnail_height,
+        )
     response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=3600"
@@ -376,6 +402,7 @@ def oembed_discovery_url(request, page_url):
 
 
 # ---- The "Embed this map" dialog of the map and cluster pages ----
+
 
 def choice(value, label, selected=False):
     return {"value": value, "label": label, "selected": selected}
@@ -409,14 +436,16 @@ def dialog_context(request, page_url, cluster=None):
             "title": _("Embed this map (oEmbed)"),
         },
         "languages": [choice(code, LANGUAGE_SELF_NAMES.get(code, code), code == current) for code in languages()],
-        "clusters": [choice(c.slug, formats.bilingual(c, "name"), cluster is not None and c.pk == cluster.pk)
-                     for c in clusters],
-        "chains": [choice(c.slug, formats.bilingual(c, "name"))
-                   for c in IndustryChain.objects.order_by("order", "slug")],
+        "clusters": [
+            choice(c.slug, formats.bilingual(c, "name"), cluster is not None and c.pk == cluster.pk) for c in clusters
+        ],
+        "chains": [
+            choice(c.slug, formats.bilingual(c, "name")) for c in IndustryChain.objects.order_by("order", "slug")
+        ],
         "categories": [choice(c.value, str(c.label)) for c in ScenarioCategory],
         "districts": [choice(d.adcode, formats.bilingual(d, "name")) for d in District.objects.order_by("adcode")],
-        "basemaps": [choice("", _("Districts only (works offline)"))] + [
-            choice(b["id"], b["name"]) for b in map_data.basemaps()],
+        "basemaps": [choice("", _("Districts only (works offline)"))]
+        + [choice(b["id"], b["name"]) for b in map_data.basemaps()],
         "controls": [{"value": name, "label": labels[name]} for name in CONTROLS],
         "config": {
             "embedUrl": request.build_absolute_uri(reverse("embed_map")),

@@ -1,4 +1,5 @@
 """Downloads of the whole layout (GeoPackage, GeoJSON, KML, CSV, offline HTML map), each with its licence and sources."""
+
 import io
 import json
 import re
@@ -56,11 +57,21 @@ def notes():
         ("title", _("Shanghai 2025 key industry layout")),
         ("licence", licence_text()),
         ("datum", _("Coordinates: WGS-84 (EPSG:4326), longitude then latitude.")),
-        ("not_published", _("A figure the sources do not give is empty (null) and reads “not published”; it "
-                            "is never 0 or an estimate. Amounts are in m² and CNY.")),
-        ("indicative", _("Cluster areas are indicative unless boundary_status is “official”: drawn around a "
-                         "sourced point, not published boundaries (see boundary_method). A cluster without "
-                         "a published location has no geometry.")),
+        (
+            "not_published",
+            _(
+                "A figure the sources do not give is empty (null) and reads “not published”; it "
+                "is never 0 or an estimate. Amounts are in m² and CNY."
+            ),
+        ),
+        (
+            "indicative",
+            _(
+                "Cluster areas are indicative unless boundary_status is “official”: drawn around a "
+                "sourced point, not published boundaries (see boundary_method). A cluster without "
+                "a published location has no geometry."
+            ),
+        ),
         ("approval", _("Maps published in mainland China need an approval number (审图号).")),
         ("published_only", _("Only records published by a reviewer are included.")),
         ("data_as_of", timezone.localtime(as_of).isoformat(timespec="seconds") if as_of else ""),
@@ -97,13 +108,22 @@ def tables():
         "clusters": _frame(geojson.cluster_table_feature_collection(clusters, extra=source_note)),
         "cluster_anchors": _frame(geojson.anchor_feature_collection(clusters)),
         "districts": _frame(geojson.district_feature_collection()),
-        "scenarios": pandas.DataFrame([_flat(records.scenario_record(s)) for s in everything.scenarios()
-                                       .select_related("cluster", "source").order_by("cluster__number", "pk")]),
-        "projects": pandas.DataFrame([_flat(records.project_record(p)) for p in everything.projects()
-                                      .select_related("cluster__district", "district", "source").order_by("pk")]),
+        "scenarios": pandas.DataFrame(
+            [
+                _flat(records.scenario_record(s))
+                for s in everything.scenarios().select_related("cluster", "source").order_by("cluster__number", "pk")
+            ]
+        ),
+        "projects": pandas.DataFrame(
+            [
+                _flat(records.project_record(p))
+                for p in everything.projects().select_related("cluster__district", "district", "source").order_by("pk")
+            ]
+        ),
         "chains": pandas.DataFrame([_flat(records.chain_record(c)) for c in chains_with_cluster_counts()]),
-        "headline_figures": pandas.DataFrame([_flat(records.headline_record(f))
-                                              for f in HeadlineFigure.objects.select_related("source")]),
+        "headline_figures": pandas.DataFrame(
+            [_flat(records.headline_record(f)) for f in HeadlineFigure.objects.select_related("source")]
+        ),
         "sources": pandas.DataFrame([records.source_record(s) for s in Source.objects.all()]),
         "about": pandas.DataFrame(notes(), columns=["key", "value"]),
     }
@@ -135,7 +155,11 @@ def build_geopackage():
         for layer, frame in frames.items():
             geographic = isinstance(frame, geopandas.GeoDataFrame)
             pyogrio.write_dataframe(
-                frame, path, layer=layer, driver="GPKG", promote_to_multi=layer in ("clusters", "districts"),
+                frame,
+                path,
+                layer=layer,
+                driver="GPKG",
+                promote_to_multi=layer in ("clusters", "districts"),
                 layer_metadata={"DESCRIPTION": description} if geographic else None,
             )
         return path.read_bytes()
@@ -144,7 +168,8 @@ def build_geopackage():
 def build_geojson():
     """The clusters as one RFC 7946 FeatureCollection of flat Features, with the notes as foreign members."""
     collection = geojson.cluster_table_feature_collection(
-        _clusters(), extra={"licence": licence_text()}, members={"name": "clusters", **dict(notes())})
+        _clusters(), extra={"licence": licence_text()}, members={"name": "clusters", **dict(notes())}
+    )
     return json.dumps(collection, ensure_ascii=False, indent=1).encode()
 
 
@@ -156,13 +181,19 @@ def _kml_description(properties):
         (_("Space"), properties["space_text"]),
         (_("Investment"), properties["investment_text"]),
         (_("Open scenarios"), properties["scenarios_text"]),
-        (_("Boundary"), _("indicative boundary (not official)") if properties["boundary_status"] == "indicative"
-         else _("official boundary") if properties["boundary_status"] == "official"
-         else _("location within the district not published")),
+        (
+            _("Boundary"),
+            _("indicative boundary (not official)")
+            if properties["boundary_status"] == "indicative"
+            else _("official boundary")
+            if properties["boundary_status"] == "official"
+            else _("location within the district not published"),
+        ),
     ]
     table = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
-    return format_html("<table>{}</table><p>{}</p><p>{}</p>", table, properties["boundary_method"] or "",
-                       licence_text())
+    return format_html(
+        "<table>{}</table><p>{}</p><p>{}</p>", table, properties["boundary_method"] or "", licence_text()
+    )
 
 
 def _kml_style(colour):
@@ -183,9 +214,14 @@ def build_kml():
     about = "\n".join(f"{key}: {value}" for key, value in notes())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "layout.kml"
-        pyogrio.write_dataframe(clusters, path, layer=_("Clusters"), driver="LIBKML",
-                                dataset_options={"NAME": _("Shanghai 2025 key industry layout")},
-                                layer_options={"DESCRIPTION": about})
+        pyogrio.write_dataframe(
+            clusters,
+            path,
+            layer=_("Clusters"),
+            driver="LIBKML",
+            dataset_options={"NAME": _("Shanghai 2025 key industry layout")},
+            layer_options={"DESCRIPTION": about},
+        )
         pyogrio.write_dataframe(districts, path, layer=_("Districts"), driver="LIBKML", append=True)
         return path.read_bytes()
 
@@ -197,8 +233,10 @@ def build_csv_zip():
     stamp = timezone.localtime(data_last_modified() or timezone.now()).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         readme = "\n\n".join(f"{key}:\n{value}" for key, value in notes())
-        readme += "\n\n" + _("Files: one table each. clusters.csv and districts.csv hold the geometry as WKT "
-                             "in the column geometry (empty where the location is not published).")
+        readme += "\n\n" + _(
+            "Files: one table each. clusters.csv and districts.csv hold the geometry as WKT "
+            "in the column geometry (empty where the location is not published)."
+        )
         archive.writestr(zipfile.ZipInfo("README.txt", stamp), readme, zipfile.ZIP_DEFLATED)
         for name, frame in tables().items():
             if isinstance(frame, geopandas.GeoDataFrame):

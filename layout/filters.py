@@ -1,4 +1,5 @@
 """The map's filters (chain, scenario category, district) read from a query string and applied to published records."""
+
 from collections import Counter
 from dataclasses import dataclass
 
@@ -45,11 +46,15 @@ class LayoutFilter:
         clusters = Cluster.objects.published() if clusters is None else clusters.filter(is_published=True)
         if self.chain is not None:
             # By primary key, so that joins through the chains do not repeat rows or inflate counts.
-            clusters = clusters.filter(pk__in=Cluster.objects.filter(
-                Q(primary_chain=self.chain) | Q(other_chains=self.chain)).values("pk"))
+            clusters = clusters.filter(
+                pk__in=Cluster.objects.filter(Q(primary_chain=self.chain) | Q(other_chains=self.chain)).values("pk")
+            )
         if self.category is not None:
-            clusters = clusters.filter(pk__in=Scenario.objects.published().filter(
-                category=self.category, cluster__isnull=False).values("cluster"))
+            clusters = clusters.filter(
+                pk__in=Scenario.objects.published()
+                .filter(category=self.category, cluster__isnull=False)
+                .values("cluster")
+            )
         if self.district is not None:
             clusters = clusters.filter(district=self.district)
         return clusters
@@ -78,8 +83,9 @@ class LayoutFilter:
     def districts(self):
         """All districts (the basemap), or the one asked for, each with its number of matching clusters."""
         districts = District.objects.all() if self.district is None else District.objects.filter(pk=self.district.pk)
-        return districts.annotate(cluster_count=Count(
-            "clusters", filter=Q(clusters__pk__in=self.clusters().values("pk")), distinct=True))
+        return districts.annotate(
+            cluster_count=Count("clusters", filter=Q(clusters__pk__in=self.clusters().values("pk")), distinct=True)
+        )
 
 
 def chains_with_cluster_counts():
@@ -109,8 +115,12 @@ def _lookup(query, parameter, queryset, field, what):
     found = queryset.filter(**{field: value}).first()
     if found is None:
         allowed = list(queryset.values_list(field, flat=True))
-        raise FilterError(parameter, value, _("No %(what)s has the %(field)s “%(value)s”.") % {
-            "what": what, "field": field, "value": value}, allowed)
+        raise FilterError(
+            parameter,
+            value,
+            _("No %(what)s has the %(field)s “%(value)s”.") % {"what": what, "field": field, "value": value},
+            allowed,
+        )
     return found
 
 
@@ -119,6 +129,10 @@ def _category(query):
     if value in (None, ""):
         return None
     if value not in ScenarioCategory.values:
-        raise FilterError("category", value, _("“%(value)s” is not a scenario category.") % {"value": value},
-                          list(ScenarioCategory.values))
+        raise FilterError(
+            "category",
+            value,
+            _("“%(value)s” is not a scenario category.") % {"value": value},
+            list(ScenarioCategory.values),
+        )
     return value

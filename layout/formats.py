@@ -1,4 +1,5 @@
 """How figures read: base units (m², CNY) shown as readers expect, unknown as "not published"."""
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -86,8 +87,20 @@ def bilingual(obj, field, language=None):
 
 # BCP 47 tags for the lang attribute of text shown in a language other than the page's.
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Admin form fields: GeoJSON geometries stored in JSONFields, edited on django-leaflet's map."""
+
 import copy
 import json
 from decimal import Decimal
@@ -31,8 +32,7 @@ class GeoJSONMapWidget(LeafletWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         # One child of the admin's flex row: map, paste toggle and textarea stack under each other.
-        return format_html('<div class="layout-geometry-widget">{}</div>',
-                           super().render(name, value, attrs, renderer))
+        return format_html('<div class="layout-geometry-widget">{}</div>', super().render(name, value, attrs, renderer))
 
     def deserialize(self, value):
         # Django's version logs and lets GDALException through for a Feature or other non-geometry,
@@ -107,8 +107,10 @@ class GeoJSONGeometryField(forms.JSONField):
     """A GeoJSON geometry (WGS-84) drawn on the map or pasted as text; validity is the model's job."""
 
     default_error_messages = {
-        "invalid": _('This is not GeoJSON text. Paste one geometry, e.g. {"type": "Polygon", '
-                     '"coordinates": [[[lon, lat], …]]}, or draw it on the map.'),
+        "invalid": _(
+            'This is not GeoJSON text. Paste one geometry, e.g. {"type": "Polygon", '
+            '"coordinates": [[[lon, lat], …]]}, or draw it on the map.'
+        ),
     }
 
     def __init__(self, *, geometry_types=geometry.POLYGONAL, **kwargs):
@@ -128,8 +130,9 @@ class GeoJSONGeometryField(forms.JSONField):
             data = self.to_python(data)
         except forms.ValidationError:
             return True
-        return not same_geometry(normalize_geojson(initial, self.geometry_types),
-                                 normalize_geojson(data, self.geometry_types))
+        return not same_geometry(
+            normalize_geojson(initial, self.geometry_types), normalize_geojson(data, self.geometry_types)
+        )
 
 
 def same_geometry(a, b):
@@ -142,8 +145,10 @@ def same_geometry(a, b):
         return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-KEEP_YOUR_VERSION = _("Your version is still in the form below: copy what you need, reload the page to see the "
-                      "current version, and make your changes again.")
+KEEP_YOUR_VERSION = _(
+    "Your version is still in the form below: copy what you need, reload the page to see the "
+    "current version, and make your changes again."
+)
 
 
 def changed_meanwhile(record, edited_version):
@@ -232,19 +237,33 @@ class LayoutModelForm(GeometryModelForm):
         # Locks the row until the admin's transaction ends (PostgreSQL), so two saves cannot cross.
         # order_by("pk"): a model ordering across a nullable relation (a scenario's cluster) would
         # put an outer join under FOR UPDATE, which PostgreSQL refuses.
-        current = (type(instance)._default_manager.select_for_update(of=("self",)).filter(pk=instance.pk)
-                   .order_by("pk").values_list("version", flat=True).first())
+        current = (
+            type(instance)
+            ._default_manager.select_for_update(of=("self",))
+            .filter(pk=instance.pk)
+            .order_by("pk")
+            .values_list("version", flat=True)
+            .first()
+        )
         if current is None or current == edited_version:
             return
         raise self.conflict_error(type(instance)._default_manager.get(pk=instance.pk), edited_version)
 
     def conflict_error(self, record, edited_version):
         who, lines = changed_meanwhile(record, edited_version)
-        return forms.ValidationError(format_html(
-            "{} <ul>{}</ul> {}",
-            _("This record was changed while you were editing it (by %(who)s), so your changes have NOT been "
-              "saved. Changed meanwhile:") % {"who": who},
-            lines, KEEP_YOUR_VERSION), code="conflict")
+        return forms.ValidationError(
+            format_html(
+                "{} <ul>{}</ul> {}",
+                _(
+                    "This record was changed while you were editing it (by %(who)s), so your changes have NOT been "
+                    "saved. Changed meanwhile:"
+                )
+                % {"who": who},
+                lines,
+                KEEP_YOUR_VERSION,
+            ),
+            code="conflict",
+        )
 
     def _check_scope(self, cleaned_data):
         """A district editor's record must stay in their district: a scenario needs one of its clusters,
@@ -264,7 +283,9 @@ class LayoutModelForm(GeometryModelForm):
         if not roles.may_edit(user, probe):
             raise forms.ValidationError(
                 _("This record must belong to your district, %(district)s: choose it, or one of its clusters.")
-                % {"district": district or _("(none: ask the city office to set yours)")}, code="district")
+                % {"district": district or _("(none: ask the city office to set yours)")},
+                code="district",
+            )
 
     def _reconcile_amount(self, cleaned_data, extra, base, factor, unit):
         in_unit, in_base = cleaned_data.get(extra), cleaned_data.get(base)
@@ -273,13 +294,21 @@ class LayoutModelForm(GeometryModelForm):
             return
         converted = None if in_unit is None else in_unit * factor
         if converted is not None and converted != converted.to_integral_value():
-            self.add_error(extra, _("%(value)s %(unit)s has more decimals than the figure can hold.")
-                           % {"value": in_unit, "unit": unit})
+            self.add_error(
+                extra,
+                _("%(value)s %(unit)s has more decimals than the figure can hold.") % {"value": in_unit, "unit": unit},
+            )
             return
         converted = None if converted is None else int(converted)
         if base_changed and converted != in_base:
-            self.add_error(extra, _("You changed both the %(unit)s figure and the figure in base units, and they "
-                                    "disagree: change only one.") % {"unit": unit})
+            self.add_error(
+                extra,
+                _(
+                    "You changed both the %(unit)s figure and the figure in base units, and they "
+                    "disagree: change only one."
+                )
+                % {"unit": unit},
+            )
             return
         cleaned_data[base] = converted
         model_field = self._meta.model._meta.get_field(base)
@@ -288,8 +317,11 @@ class LayoutModelForm(GeometryModelForm):
                 for validator in model_field.validators:
                     validator(converted)
             except forms.ValidationError as exc:
-                self.add_error(extra, _("%(value)s %(unit)s: %(problem)s") % {
-                    "value": in_unit, "unit": unit, "problem": " ".join(exc.messages)})
+                self.add_error(
+                    extra,
+                    _("%(value)s %(unit)s: %(problem)s")
+                    % {"value": in_unit, "unit": unit, "problem": " ".join(exc.messages)},
+                )
 
     def _read_boundary_file(self, cleaned_data):
         """A boundary file is read and shown on the map for the official to check: never saved at once."""
@@ -316,12 +348,17 @@ class BoundaryUploadMixin(forms.Form):
     """A boundary file in place of drawing: read, checked and shown before anything is saved."""
 
     boundary_file = forms.FileField(
-        label=_("Or read it from a file"), required=False,
-        help_text=_("GeoJSON, KML, GeoPackage, or a Shapefile zipped with its .shp, .shx, .dbf and .prj. "
-                    "Any coordinate system; one polygon or multipolygon. Nothing is saved until you check it "
-                    "on the map and press Save."))
-    boundary_datum = forms.ChoiceField(label=_("The file's coordinates come from"), required=False,
-                                       choices=[], initial="wgs84")
+        label=_("Or read it from a file"),
+        required=False,
+        help_text=_(
+            "GeoJSON, KML, GeoPackage, or a Shapefile zipped with its .shp, .shx, .dbf and .prj. "
+            "Any coordinate system; one polygon or multipolygon. Nothing is saved until you check it "
+            "on the map and press Save."
+        ),
+    )
+    boundary_datum = forms.ChoiceField(
+        label=_("The file's coordinates come from"), required=False, choices=[], initial="wgs84"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,11 +368,20 @@ class BoundaryUploadMixin(forms.Form):
 
 
 class ClusterForm(BoundaryUploadMixin, LayoutModelForm):
-    space_wan_m2 = forms.DecimalField(label=_("Space (万平方米)"), required=False, max_digits=20, decimal_places=4,
-                                      help_text=_("1 万平方米 = 10,000 m². Fill this or the m² figure."))
-    investment_yi_cny = forms.DecimalField(label=_("Investment (亿元)"), required=False, max_digits=20,
-                                           decimal_places=8,
-                                           help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."))
+    space_wan_m2 = forms.DecimalField(
+        label=_("Space (万平方米)"),
+        required=False,
+        max_digits=20,
+        decimal_places=4,
+        help_text=_("1 万平方米 = 10,000 m². Fill this or the m² figure."),
+    )
+    investment_yi_cny = forms.DecimalField(
+        label=_("Investment (亿元)"),
+        required=False,
+        max_digits=20,
+        decimal_places=8,
+        help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."),
+    )
 
 
 class DistrictForm(BoundaryUploadMixin, LayoutModelForm):
@@ -343,9 +389,13 @@ class DistrictForm(BoundaryUploadMixin, LayoutModelForm):
 
 
 class ProjectForm(LayoutModelForm):
-    investment_yi_cny = forms.DecimalField(label=_("Investment (亿元)"), required=False, max_digits=20,
-                                           decimal_places=8,
-                                           help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."))
+    investment_yi_cny = forms.DecimalField(
+        label=_("Investment (亿元)"),
+        required=False,
+        max_digits=20,
+        decimal_places=8,
+        help_text=_("1 亿元 = 100,000,000 CNY. Fill this or the CNY figure."),
+    )
 
 
 class InlineRowForm(LayoutModelForm):
@@ -353,19 +403,34 @@ class InlineRowForm(LayoutModelForm):
 
     def conflict_error(self, record, edited_version):
         who, lines = changed_meanwhile(record, edited_version)
-        return forms.ValidationError(format_html(
-            "{} <ul>{}</ul> {}",
-            _("“%(record)s” was changed while you were editing this page (by %(who)s), so nothing on this page "
-              "has been saved. Changed meanwhile:") % {"record": record, "who": who},
-            lines, KEEP_YOUR_VERSION), code="conflict")
+        return forms.ValidationError(
+            format_html(
+                "{} <ul>{}</ul> {}",
+                _(
+                    "“%(record)s” was changed while you were editing this page (by %(who)s), so nothing on this page "
+                    "has been saved. Changed meanwhile:"
+                )
+                % {"record": record, "who": who},
+                lines,
+                KEEP_YOUR_VERSION,
+            ),
+            code="conflict",
+        )
 
     def deleted_error(self, deleted):
         who = "%s at %s" % history.who_and_when(deleted) if deleted is not None else _("someone else")
-        return forms.ValidationError(format_html(
-            "{} {}",
-            _("“%(record)s” was deleted while you were editing this page (by %(who)s), so nothing on this page "
-              "has been saved.") % {"record": self.instance, "who": who},
-            KEEP_YOUR_VERSION), code="conflict")
+        return forms.ValidationError(
+            format_html(
+                "{} {}",
+                _(
+                    "“%(record)s” was deleted while you were editing this page (by %(who)s), so nothing on this page "
+                    "has been saved."
+                )
+                % {"record": self.instance, "who": who},
+                KEEP_YOUR_VERSION,
+            ),
+            code="conflict",
+        )
 
 
 class VersionedInlineFormSet(BaseInlineFormSet):
@@ -386,8 +451,12 @@ class VersionedInlineFormSet(BaseInlineFormSet):
         if conflicts:
             # Also stops a stale row marked for deletion, whose own errors the formset would ignore.
             raise forms.ValidationError(
-                _("Nothing on this page has been saved: rows below changed while you were editing this page "
-                  "(see the message on each row)."), code="conflict")
+                _(
+                    "Nothing on this page has been saved: rows below changed while you were editing this page "
+                    "(see the message on each row)."
+                ),
+                code="conflict",
+            )
 
     def _gone_error(self, form):
         pk_field = self.model._meta.pk

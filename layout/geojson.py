@@ -1,4 +1,5 @@
 """The only code that builds GeoJSON (RFC 7946, WGS-84 unless a datum is asked for)."""
+
 from django.db.models import Count, Prefetch, Q
 
 from layout import formats, geometry
@@ -12,7 +13,9 @@ def _geometry(value, datum):
     if not value:
         return None
     if datum == "gcj02":
-        return geometry.to_geojson(geometry.wgs84_to_gcj02(geometry.parse_geometry(value, ("Polygon", "MultiPolygon", "Point"))))
+        return geometry.to_geojson(
+            geometry.wgs84_to_gcj02(geometry.parse_geometry(value, ("Polygon", "MultiPolygon", "Point")))
+        )
     return value
 
 
@@ -37,8 +40,7 @@ def district_feature(district, datum="wgs84"):
 
 def district_feature_collection(districts=None, datum="wgs84"):
     if districts is None:
-        districts = District.objects.annotate(
-            cluster_count=Count("clusters", filter=Q(clusters__is_published=True)))
+        districts = District.objects.annotate(cluster_count=Count("clusters", filter=Q(clusters__is_published=True)))
     return feature_collection(district_feature(d, datum) for d in districts)
 
 
@@ -66,8 +68,11 @@ def _cluster_names(cluster):
 
 def cluster_feature(cluster, datum="wgs84"):
     """A cluster as a Feature: its boundary (null where its location is not published)."""
-    chains = [cluster.primary_chain, *cluster.other_chains.all()] if cluster.primary_chain else list(
-        cluster.other_chains.all())
+    chains = (
+        [cluster.primary_chain, *cluster.other_chains.all()]
+        if cluster.primary_chain
+        else list(cluster.other_chains.all())
+    )
     return {
         "type": "Feature",
         "id": cluster.slug,
@@ -86,8 +91,7 @@ def cluster_feature(cluster, datum="wgs84"):
             "investment_text": formats.format_investment(cluster.investment_cny),
             "published_scenario_count": cluster.published_scenario_count,
             "named_scenario_count": cluster.named_scenario_count,
-            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count,
-                                                       cluster.named_scenario_count),
+            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count, cluster.named_scenario_count),
             "boundary_status": cluster.boundary_status,
             "boundary_status_text": cluster.get_boundary_status_display() if cluster.boundary else None,
             "anchor": _geometry(cluster.anchor, datum),
@@ -149,8 +153,7 @@ def cluster_table_feature(cluster, datum="wgs84", **extra):
             "investment_quote": cluster.investment_quote or None,
             "published_scenario_count": cluster.published_scenario_count,
             "named_scenario_count": cluster.named_scenario_count,
-            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count,
-                                                       cluster.named_scenario_count),
+            "scenarios_text": formats.format_scenarios(cluster.published_scenario_count, cluster.named_scenario_count),
             "located": bool(cluster.boundary),
             "boundary_status": cluster.boundary_status if cluster.boundary else None,
             "boundary_method": cluster.boundary_method or None,
@@ -190,5 +193,6 @@ def anchor_feature_collection(clusters=None, datum="wgs84"):
                 "anchor_source": cluster.anchor_source.key if cluster.anchor_source else None,
             },
         }
-        for cluster in clusters if cluster.anchor
+        for cluster in clusters
+        if cluster.anchor
     )

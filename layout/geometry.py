@@ -1,4 +1,5 @@
 """Pure shapely functions: GeoJSON geometry validation, area, discs and datum conversion."""
+
 import json
 import math
 import re
@@ -45,16 +46,14 @@ def parse_geometry(value, allowed_types=POLYGONAL):
         except ValueError as exc:
             raise GeometryError(f"This is not GeoJSON: {exc}.") from exc
     if not isinstance(value, dict) or "type" not in value:
-        raise GeometryError("This is not a GeoJSON geometry: an object with a \"type\" is expected.")
+        raise GeometryError('This is not a GeoJSON geometry: an object with a "type" is expected.')
     kind = value.get("type")
     if kind == "Feature":
-        raise GeometryError("A GeoJSON Feature was given; give its \"geometry\" only.")
+        raise GeometryError('A GeoJSON Feature was given; give its "geometry" only.')
     if kind == "FeatureCollection":
         raise GeometryError("A GeoJSON FeatureCollection was given; give one geometry.")
     if kind not in allowed_types:
-        raise GeometryError(
-            f"Wrong geometry type {kind!r}: expected {' or '.join(allowed_types)}."
-        )
+        raise GeometryError(f"Wrong geometry type {kind!r}: expected {' or '.join(allowed_types)}.")
     try:
         geom = shape(value)
     except Exception as exc:  # shapely raises several types for malformed coordinates
@@ -92,9 +91,7 @@ def check_in_extent(geom, extent=SHANGHAI_EXTENT):
     """Raise GeometryError if any coordinate lies outside Shanghai's extent."""
     min_lon, min_lat, max_lon, max_lat = extent
     coords = shapely.get_coordinates(geom)
-    outside = [
-        (x, y) for x, y in coords if not (min_lon <= x <= max_lon and min_lat <= y <= max_lat)
-    ]
+    outside = [(x, y) for x, y in coords if not (min_lon <= x <= max_lon and min_lat <= y <= max_lat)]
     if not outside:
         return
     x, y = outside[0]

@@ -1,4 +1,5 @@
 """What a record's history says changed since a version: for refusing an edit based on an old one."""
+
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -37,8 +38,12 @@ def who_and_when(record):
 
 def deletion(model, pk):
     """The historical record of a record's deletion, or None if it was not deleted (or not recorded)."""
-    return (model.history.filter(**{model._meta.pk.attname: pk}, history_type="-").select_related("history_user")
-            .order_by("-history_date", "-history_id").first())
+    return (
+        model.history.filter(**{model._meta.pk.attname: pk}, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
 
 
 def changes_since(instance, version):
@@ -48,8 +53,9 @@ def changes_since(instance, version):
     latest = history.order_by("-history_date", "-history_id").first()
     if base is None or latest is None or base.pk == latest.pk:
         return [], []
-    later = list(history.filter(history_date__gt=base.history_date).select_related("history_user")
-                 .order_by("history_date"))
+    later = list(
+        history.filter(history_date__gt=base.history_date).select_related("history_user").order_by("history_date")
+    )
     editors = []
     for record in later:
         stamp = who_and_when(record)

@@ -1,4 +1,5 @@
 """What the map page gives its scripts besides GeoJSON: filter choices, search index, project points, basemaps."""
+
 from collections import Counter
 
 from django.conf import settings
@@ -86,18 +87,27 @@ def filter_choices(clusters, facets, districts):
 
     return {
         "chains": [
-            {"value": chain.slug, "label": formats.bilingual(chain, "name"),
-             "count": count(lambda f, slug=chain.slug: slug in f["chains"])}
+            {
+                "value": chain.slug,
+                "label": formats.bilingual(chain, "name"),
+                "count": count(lambda f, slug=chain.slug: slug in f["chains"]),
+            }
             for chain in IndustryChain.objects.order_by("order", "slug")
         ],
         "categories": [
-            {"value": category.value, "label": str(category.label),
-             "count": count(lambda f, value=category.value: value in f["categories"])}
+            {
+                "value": category.value,
+                "label": str(category.label),
+                "count": count(lambda f, value=category.value: value in f["categories"]),
+            }
             for category in ScenarioCategory
         ],
         "districts": [
-            {"value": district.adcode, "label": formats.bilingual(district, "name"),
-             "count": count(lambda f, adcode=district.adcode: f["district"] == adcode)}
+            {
+                "value": district.adcode,
+                "label": formats.bilingual(district, "name"),
+                "count": count(lambda f, adcode=district.adcode: f["district"] == adcode),
+            }
             for district in districts
         ],
     }
@@ -120,23 +130,26 @@ def project_items(projects, cluster_slugs, cluster_points, points_by_district):
         point = cluster_points.get(cluster_slug) if cluster_slug else None
         if point is None and district is not None:
             point = points_by_district.get(district.adcode)
-        items.append({
-            "id": project.pk,
-            # Projects drawn at the same place share one marker: this names the place.
-            "place": f"cluster:{cluster_slug}" if cluster_slug else (
-                f"district:{district.adcode}" if district is not None else None),
-            "name_zh": project.name_zh,
-            "name_en": project.name_en,
-            "company": formats.bilingual(project, "company"),
-            "cluster": cluster_slug,
-            "district": district.adcode if district is not None else None,
-            "placeText": project_place_text(project, cluster_slug),
-            "sectorText": project.get_sector_display() if project.sector else formats.not_published(),
-            "investmentText": formats.format_investment(project.investment_cny),
-            "figures": formats.bilingual(project, "figures"),
-            "source": project.source.title if project.source else "",
-            "point": both_datums(point) if point is not None else None,
-        })
+        items.append(
+            {
+                "id": project.pk,
+                # Projects drawn at the same place share one marker: this names the place.
+                "place": f"cluster:{cluster_slug}"
+                if cluster_slug
+                else (f"district:{district.adcode}" if district is not None else None),
+                "name_zh": project.name_zh,
+                "name_en": project.name_en,
+                "company": formats.bilingual(project, "company"),
+                "cluster": cluster_slug,
+                "district": district.adcode if district is not None else None,
+                "placeText": project_place_text(project, cluster_slug),
+                "sectorText": project.get_sector_display() if project.sector else formats.not_published(),
+                "investmentText": formats.format_investment(project.investment_cny),
+                "figures": formats.bilingual(project, "figures"),
+                "source": project.source.title if project.source else "",
+                "point": both_datums(point) if point is not None else None,
+            }
+        )
     return items
 
 
@@ -165,28 +178,50 @@ def search_index(clusters, facets, scenarios, projects, districts):
     clusters_by_slug = {c.slug: c for c in clusters}
     entries = []
     for cluster in clusters:
-        entries.append(search_entry(
-            "cluster", _("Cluster"), ordered_names(cluster, "name"), formats.bilingual(cluster.district, "name"),
-            {"cluster": cluster.slug}, terms=(cluster.lead_track_zh, cluster.lead_track_en)))
+        entries.append(
+            search_entry(
+                "cluster",
+                _("Cluster"),
+                ordered_names(cluster, "name"),
+                formats.bilingual(cluster.district, "name"),
+                {"cluster": cluster.slug},
+                terms=(cluster.lead_track_zh, cluster.lead_track_en),
+            )
+        )
     for district in districts:
         count = sum(1 for f in facets.values() if f["district"] == district.adcode)
-        entries.append(search_entry(
-            "district", _("District"), ordered_names(district, "name"),
-            ngettext("%(count)d cluster", "%(count)d clusters", count) % {"count": count},
-            {"district": district.adcode}))
+        entries.append(
+            search_entry(
+                "district",
+                _("District"),
+                ordered_names(district, "name"),
+                ngettext("%(count)d cluster", "%(count)d clusters", count) % {"count": count},
+                {"district": district.adcode},
+            )
+        )
     for chain in IndustryChain.objects.order_by("order", "slug"):
         count = sum(1 for f in facets.values() if chain.slug in f["chains"])
-        entries.append(search_entry(
-            "chain", _("Industry chain"), ordered_names(chain, "name"),
-            ngettext("%(count)d cluster", "%(count)d clusters", count) % {"count": count},
-            {"chain": chain.slug}))
+        entries.append(
+            search_entry(
+                "chain",
+                _("Industry chain"),
+                ordered_names(chain, "name"),
+                ngettext("%(count)d cluster", "%(count)d clusters", count) % {"count": count},
+                {"chain": chain.slug},
+            )
+        )
     for scenario in scenarios:
         slug = public_cluster_slug(scenario, cluster_slugs)
-        entries.append(search_entry(
-            "scenario", _("Open scenario"), ordered_names(scenario, "title"),
-            formats.bilingual(clusters_by_slug[slug], "name") if slug else _("cluster not published"),
-            {"cluster": slug} if slug else None,
-            note="" if slug else _("Its cluster is not published, so it has no place on the map.")))
+        entries.append(
+            search_entry(
+                "scenario",
+                _("Open scenario"),
+                ordered_names(scenario, "title"),
+                formats.bilingual(clusters_by_slug[slug], "name") if slug else _("cluster not published"),
+                {"cluster": slug} if slug else None,
+                note="" if slug else _("Its cluster is not published, so it has no place on the map."),
+            )
+        )
     for project in projects:
         slug = public_cluster_slug(project, cluster_slugs)
         if slug:
@@ -194,13 +229,21 @@ def search_index(clusters, facets, scenarios, projects, districts):
         elif project.district is not None:
             target = {"district": project.district.adcode}
             detail = _("%(district)s; cluster not published") % {
-                "district": formats.bilingual(project.district, "name")}
+                "district": formats.bilingual(project.district, "name")
+            }
         else:
             target, detail = None, _("place not published")
-        entries.append(search_entry(
-            "project", _("Project"), ordered_names(project, "name"), detail, target,
-            terms=(project.company_zh, project.company_en),
-            note="" if target else _("Its place is not published, so it has no place on the map.")))
+        entries.append(
+            search_entry(
+                "project",
+                _("Project"),
+                ordered_names(project, "name"),
+                detail,
+                target,
+                terms=(project.company_zh, project.company_en),
+                note="" if target else _("Its place is not published, so it has no place on the map."),
+            )
+        )
     return entries
 
 
@@ -216,16 +259,18 @@ def basemaps(language=None):
                 continue
         labels = basemap.get("labels") or {}
         labels_url = labels.get(labels_key) or next(iter(labels.values()), None)
-        offered.append({
-            "id": basemap["id"],
-            "name": str(basemap["name"]),
-            "url": basemap["url"].replace("{key}", key),
-            "labelsUrl": labels_url.replace("{key}", key) if labels_url else None,
-            "subdomains": basemap.get("subdomains", "abc"),
-            "maxZoom": basemap.get("max_zoom", 18),
-            "attribution": str(basemap.get("attribution", "")),
-            "datum": basemap.get("datum", "wgs84"),
-        })
+        offered.append(
+            {
+                "id": basemap["id"],
+                "name": str(basemap["name"]),
+                "url": basemap["url"].replace("{key}", key),
+                "labelsUrl": labels_url.replace("{key}", key) if labels_url else None,
+                "subdomains": basemap.get("subdomains", "abc"),
+                "maxZoom": basemap.get("max_zoom", 18),
+                "attribution": str(basemap.get("attribution", "")),
+                "datum": basemap.get("datum", "wgs84"),
+            }
+        )
     return offered
 
 

@@ -1,4 +1,5 @@
 """The 2025 layout: districts, industry chains, clusters, scenarios, projects and their sources."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -43,9 +44,13 @@ def space_field(**kwargs):
         blank=True,
         validators=[
             MinValueValidator(1),
-            MaxValueValidator(MAX_SPACE_M2, message=_(
-                "%(show_value)s m² is not a plausible space for one record (the limit is %(limit_value)s m², "
-                "10,000 万平方米): check the unit, 1 万平方米 = 10,000 m².")),
+            MaxValueValidator(
+                MAX_SPACE_M2,
+                message=_(
+                    "%(show_value)s m² is not a plausible space for one record (the limit is %(limit_value)s m², "
+                    "10,000 万平方米): check the unit, 1 万平方米 = 10,000 m²."
+                ),
+            ),
         ],
         help_text=_("Industrial space in square metres (1 万平方米 = 10,000 m²). Empty = not published."),
         **kwargs,
@@ -59,9 +64,13 @@ def investment_field(**kwargs):
         blank=True,
         validators=[
             MinValueValidator(1),
-            MaxValueValidator(MAX_INVESTMENT_CNY, message=_(
-                "%(show_value)s CNY is not a plausible investment for one record (the limit is %(limit_value)s "
-                "CNY, 10,000 亿元): check the unit, 1 亿元 = 100,000,000 CNY.")),
+            MaxValueValidator(
+                MAX_INVESTMENT_CNY,
+                message=_(
+                    "%(show_value)s CNY is not a plausible investment for one record (the limit is %(limit_value)s "
+                    "CNY, 10,000 亿元): check the unit, 1 亿元 = 100,000,000 CNY."
+                ),
+            ),
         ],
         help_text=_("In yuan (1 亿元 = 100,000,000 CNY). Empty = not published."),
         **kwargs,
@@ -95,7 +104,8 @@ class PublishedModel(models.Model):
     """A record that the public sees only once a reviewer has published it."""
 
     is_published = models.BooleanField(
-        _("published"), default=False,
+        _("published"),
+        default=False,
         help_text=_("Shown on the public map and in the API. New records start as drafts."),
     )
 
@@ -187,11 +197,16 @@ class IndustryChain(SeededModel):
     name_zh = models.CharField(_("Chinese name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=100)
     is_trillion_cluster = models.BooleanField(
-        _("trillion-yuan cluster"), default=False,
+        _("trillion-yuan cluster"),
+        default=False,
         help_text=_("One of the four industries that already form a trillion-yuan cluster."),
     )
-    colour = models.CharField(_("map colour"), max_length=7, default="#607d8b",
-                              help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."))
+    colour = models.CharField(
+        _("map colour"),
+        max_length=7,
+        default="#607d8b",
+        help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
     source = source_field("chains")
 
@@ -225,19 +240,26 @@ class Cluster(PublishedModel, SeededModel):
     number = models.PositiveSmallIntegerField(_("number in the layout"), unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300)
-    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
-                                 related_name="clusters")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="clusters"
+    )
     lead_track_zh = models.CharField(_("lead track (Chinese)"), max_length=200, blank=True)
     lead_track_en = models.CharField(_("lead track (English)"), max_length=200, blank=True)
     primary_chain = models.ForeignKey(
-        IndustryChain, verbose_name=_("primary industry chain"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="primary_clusters",
+        IndustryChain,
+        verbose_name=_("primary industry chain"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_clusters",
         help_text=_("Colours the cluster on the map. Empty = not classified."),
     )
-    other_chains = models.ManyToManyField(IndustryChain, verbose_name=_("other industry chains"),
-                                          blank=True, related_name="secondary_clusters")
+    other_chains = models.ManyToManyField(
+        IndustryChain, verbose_name=_("other industry chains"), blank=True, related_name="secondary_clusters"
+    )
     chains_basis = models.TextField(
-        _("basis of the chain classification"), blank=True,
+        _("basis of the chain classification"),
+        blank=True,
         help_text=_("Why the cluster belongs to these chains, e.g. its published name."),
     )
     space_m2 = space_field()
@@ -245,28 +267,41 @@ class Cluster(PublishedModel, SeededModel):
     space_quote = models.CharField(_("wording of the space in the source"), max_length=300, blank=True)
     investment_cny = investment_field()
     investment_source = source_field("cluster_investments", _("source of the investment"))
-    investment_quote = models.CharField(_("wording of the investment in the source"), max_length=300,
-                                        blank=True)
+    investment_quote = models.CharField(_("wording of the investment in the source"), max_length=300, blank=True)
     published_scenario_count = models.PositiveSmallIntegerField(
-        _("number of scenarios"), null=True, blank=True,
+        _("number of scenarios"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SCENARIOS)],
         help_text=_("How many open scenarios the sources say the cluster offers. Empty = not published."),
     )
-    published_scenario_count_source = source_field("cluster_scenario_counts",
-                                                   _("source of the number of scenarios"))
-    published_scenario_count_quote = models.CharField(_("wording of the number of scenarios in the source"),
-                                                      max_length=300, blank=True)
-    boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary],
-                                help_text=_("WGS-84 Polygon or MultiPolygon. Empty = location not published."))
-    boundary_status = models.CharField(_("boundary status"), max_length=20,
-                                       choices=BoundaryStatus.choices, default=BoundaryStatus.INDICATIVE)
+    published_scenario_count_source = source_field("cluster_scenario_counts", _("source of the number of scenarios"))
+    published_scenario_count_quote = models.CharField(
+        _("wording of the number of scenarios in the source"), max_length=300, blank=True
+    )
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        validators=[validate_boundary],
+        help_text=_("WGS-84 Polygon or MultiPolygon. Empty = location not published."),
+    )
+    boundary_status = models.CharField(
+        _("boundary status"), max_length=20, choices=BoundaryStatus.choices, default=BoundaryStatus.INDICATIVE
+    )
     boundary_method = models.TextField(_("how the boundary was drawn"), blank=True)
-    anchor = models.JSONField(_("anchor point"), null=True, blank=True, validators=[validate_anchor],
-                              help_text=_("WGS-84 Point. Empty = no published anchor."))
+    anchor = models.JSONField(
+        _("anchor point"),
+        null=True,
+        blank=True,
+        validators=[validate_anchor],
+        help_text=_("WGS-84 Point. Empty = no published anchor."),
+    )
     anchor_description = models.CharField(_("what the anchor point is"), max_length=300, blank=True)
     anchor_source = source_field("cluster_anchors", _("source of the anchor"))
-    anchor_confidence = models.CharField(_("anchor confidence"), max_length=20, choices=Confidence.choices,
-                                         default=Confidence.UNKNOWN)
+    anchor_confidence = models.CharField(
+        _("anchor confidence"), max_length=20, choices=Confidence.choices, default=Confidence.UNKNOWN
+    )
     published_extent = models.TextField(_("published extent"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -335,12 +370,23 @@ class Scenario(PublishedModel, SeededModel):
 
     title_zh = models.CharField(_("Chinese title"), max_length=300)
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    category = models.CharField(_("category"), max_length=20, choices=ScenarioCategory.choices,
-                                null=True, blank=True,
-                                help_text=_("Empty = category not published."))
-    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="scenarios",
-                                help_text=_("Empty = cluster not published."))
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=ScenarioCategory.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty = category not published."),
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scenarios",
+        help_text=_("Empty = cluster not published."),
+    )
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     source = source_field("scenarios")
@@ -369,12 +415,15 @@ class Project(PublishedModel, SeededModel):
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     company_zh = models.CharField(_("company (Chinese)"), max_length=200, blank=True)
     company_en = models.CharField(_("company (English)"), max_length=200, blank=True)
-    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="projects")
-    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="projects")
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, null=True, blank=True,
-                              help_text=_("Empty = not published."))
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, null=True, blank=True, help_text=_("Empty = not published.")
+    )
     investment_cny = investment_field()
     figures_zh = models.TextField(_("published figures (Chinese)"), blank=True)
     figures_en = models.TextField(_("published figures (English)"), blank=True)
@@ -404,12 +453,13 @@ class HeadlineFigure(SeededModel):
     key = models.SlugField(unique=True)
     label_zh = models.CharField(_("Chinese label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2, null=True, blank=True,
-                                validators=[MinValueValidator(0)])
-    unit = models.CharField(_("unit"), max_length=20, choices=[
-        ("count", _("count")), ("m2", "m²"), ("cny", "CNY")])
-    qualifier = models.CharField(_("qualifier"), max_length=20, blank=True,
-                                 choices=[("", _("exact")), ("over", _("over"))])
+    value = models.DecimalField(
+        _("value"), max_digits=20, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(_("unit"), max_length=20, choices=[("count", _("count")), ("m2", "m²"), ("cny", "CNY")])
+    qualifier = models.CharField(
+        _("qualifier"), max_length=20, blank=True, choices=[("", _("exact")), ("over", _("over"))]
+    )
     order = models.PositiveSmallIntegerField(default=0)
     source = source_field("headline_figures")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
@@ -429,7 +479,11 @@ class EditorProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile")
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="editors",
         help_text=_("A district editor edits only this district's clusters, scenarios and projects."),
     )

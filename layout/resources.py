@@ -1,4 +1,5 @@
 """Clusters, scenarios and projects as Excel/CSV tables (django-import-export), in the units officials use."""
+
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -30,8 +31,10 @@ class AmountWidget(widgets.Widget):
             raise ValueError(f"{value!r} is not a number of {self.unit}.") from None
         base = number * self.factor
         if base < 1:
-            raise ValueError(f"{value} {self.unit} is not a figure a source can publish: leave the cell empty "
-                             f"if the figure is not published.")
+            raise ValueError(
+                f"{value} {self.unit} is not a figure a source can publish: leave the cell empty "
+                f"if the figure is not published."
+            )
         if base != base.to_integral_value():
             raise ValueError(f"{value} {self.unit} has more decimals than the figure can hold.")
         return int(base)
@@ -75,8 +78,9 @@ class KeysWidget(widgets.ManyToManyWidget):
             asked = {key.strip() for key in str(value).split(self.separator) if key.strip()}
             missing = asked - {str(getattr(o, self.field)) for o in found}
             if missing:
-                raise ValueError(f"there is no {self.model._meta.verbose_name} with {self.field} "
-                                 f"{', '.join(sorted(missing))}.")
+                raise ValueError(
+                    f"there is no {self.model._meta.verbose_name} with {self.field} {', '.join(sorted(missing))}."
+                )
         return found
 
 
@@ -98,8 +102,9 @@ class LayoutResource(resources.ModelResource):
     """Rows checked by the same validation as the admin; a district editor's rows stay in their district,
     and their changes to published records become drafts for a reviewer. One transaction for all rows."""
 
-    is_published = fields.Field(attribute="is_published", column_name="is_published", readonly=True,
-                                widget=widgets.BooleanWidget())
+    is_published = fields.Field(
+        attribute="is_published", column_name="is_published", readonly=True, widget=widgets.BooleanWidget()
+    )
 
     class Meta:
         abstract = True
@@ -143,8 +148,13 @@ class LayoutResource(resources.ModelResource):
                     raise ValidationError({self.fields[name].attribute: str(exc)}) from None
             filled = {name: value for name, value in values.items() if value is not None}
             if len(set(filled.values())) > 1:
-                raise ValidationError({self.fields[in_base].attribute: (
-                    f"{in_unit} ({row.get(in_unit)}) and {in_base} ({row.get(in_base)}) disagree: fill only one.")})
+                raise ValidationError(
+                    {
+                        self.fields[in_base].attribute: (
+                            f"{in_unit} ({row.get(in_unit)}) and {in_base} ({row.get(in_base)}) disagree: fill only one."
+                        )
+                    }
+                )
             if len(given) == 2:
                 # Both columns set the same attribute: give both the one figure, whichever was filled.
                 value = next(iter(filled.values()), None)
@@ -155,22 +165,30 @@ class LayoutResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         user = getattr(self, "user", None)
         if user is not None and not new and not roles.may_edit(user, instance):
-            raise ValidationError(f"“{instance}” is another district's record: you may import only "
-                                  f"{roles.editor_district(user) or 'no district'}'s records.")
+            raise ValidationError(
+                f"“{instance}” is another district's record: you may import only "
+                f"{roles.editor_district(user) or 'no district'}'s records."
+            )
         super().after_init_instance(instance, new, row, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         super().validate_instance(instance, import_validation_errors, validate_unique)
         user = getattr(self, "user", None)
         if user is not None and not roles.may_edit(user, instance):
-            raise ValidationError(f"This row puts “{instance}” in another district: you may import only "
-                                  f"{roles.editor_district(user) or 'no district'}'s records.")
+            raise ValidationError(
+                f"This row puts “{instance}” in another district: you may import only "
+                f"{roles.editor_district(user) or 'no district'}'s records."
+            )
 
     def _as_draft(self, instance, is_create):
         user = getattr(self, "user", None)
-        return (user is not None and not is_create and isinstance(instance, roles.PUBLISHED_MODELS)
-                and type(instance).objects.filter(pk=instance.pk, is_published=True).exists()
-                and not roles.can_publish(user, type(instance)))
+        return (
+            user is not None
+            and not is_create
+            and isinstance(instance, roles.PUBLISHED_MODELS)
+            and type(instance).objects.filter(pk=instance.pk, is_published=True).exists()
+            and not roles.can_publish(user, type(instance))
+        )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         instance._as_draft = self._as_draft(instance, is_create)
@@ -192,8 +210,9 @@ class LayoutResource(resources.ModelResource):
 class ClusterResource(LayoutResource):
     district = key("district", District, "adcode")
     primary_chain = key("primary_chain", IndustryChain, "slug")
-    other_chains = fields.Field(attribute="other_chains", column_name="other_chains",
-                                widget=KeysWidget(IndustryChain, field="slug"))
+    other_chains = fields.Field(
+        attribute="other_chains", column_name="other_chains", widget=KeysWidget(IndustryChain, field="slug")
+    )
     space_wan_m2 = amount("space_m2", "space_wan_m2", WAN, "万平方米")
     space_m2 = amount("space_m2", "space_m2", 1, "m²", import_only=True)
     space_source = key("space_source", Source, "key")
@@ -208,14 +227,37 @@ class ClusterResource(LayoutResource):
         model = Cluster
         import_id_fields = ["slug"]
         fields = [
-            "slug", "number", "name_zh", "name_en", "district", "lead_track_zh", "lead_track_en",
-            "primary_chain", "other_chains", "chains_basis",
-            "space_wan_m2", "space_m2", "space_source", "space_quote",
-            "investment_yi_cny", "investment_cny", "investment_source", "investment_quote",
-            "published_scenario_count", "published_scenario_count_source", "published_scenario_count_quote",
-            "boundary_status", "boundary_method", "published_extent",
-            "anchor_description", "anchor_source", "anchor_confidence",
-            "description_zh", "description_en", "sources", "is_published",
+            "slug",
+            "number",
+            "name_zh",
+            "name_en",
+            "district",
+            "lead_track_zh",
+            "lead_track_en",
+            "primary_chain",
+            "other_chains",
+            "chains_basis",
+            "space_wan_m2",
+            "space_m2",
+            "space_source",
+            "space_quote",
+            "investment_yi_cny",
+            "investment_cny",
+            "investment_source",
+            "investment_quote",
+            "published_scenario_count",
+            "published_scenario_count_source",
+            "published_scenario_count_quote",
+            "boundary_status",
+            "boundary_method",
+            "published_extent",
+            "anchor_description",
+            "anchor_source",
+            "anchor_confidence",
+            "description_zh",
+            "description_en",
+            "sources",
+            "is_published",
         ]
 
 
@@ -226,8 +268,18 @@ class ScenarioResource(LayoutResource):
     class Meta(LayoutResource.Meta):
         model = Scenario
         import_id_fields = ["id"]
-        fields = ["id", "title_zh", "title_en", "category", "cluster", "description_zh", "description_en",
-                  "source", "source_quote", "is_published"]
+        fields = [
+            "id",
+            "title_zh",
+            "title_en",
+            "category",
+            "cluster",
+            "description_zh",
+            "description_en",
+            "source",
+            "source_quote",
+            "is_published",
+        ]
 
 
 class ProjectResource(LayoutResource):
@@ -240,5 +292,19 @@ class ProjectResource(LayoutResource):
     class Meta(LayoutResource.Meta):
         model = Project
         import_id_fields = ["id"]
-        fields = ["id", "name_zh", "name_en", "company_zh", "company_en", "district", "cluster", "sector",
-                  "investment_yi_cny", "investment_cny", "figures_zh", "figures_en", "source", "is_published"]
+        fields = [
+            "id",
+            "name_zh",
+            "name_en",
+            "company_zh",
+            "company_en",
+            "district",
+            "cluster",
+            "sector",
+            "investment_yi_cny",
+            "investment_cny",
+            "figures_zh",
+            "figures_en",
+            "source",
+            "is_published",
+        ]

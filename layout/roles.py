@@ -1,10 +1,10 @@
 """Who may do what: the officials' groups, a district editor's district, and publishing."""
+
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from layout.models import (Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario,
-                           Source)
+from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 CITY_EDITOR = "city editor"
 DISTRICT_EDITOR = "district editor"
@@ -55,8 +55,8 @@ def ensure_roles():
         for model, codename in pairs:
             content_type = ContentType.objects.get_for_model(model)
             permission, _ = Permission.objects.get_or_create(
-                content_type=content_type, codename=codename,
-                defaults={"name": codename.replace("_", " ")})
+                content_type=content_type, codename=codename, defaults={"name": codename.replace("_", " ")}
+            )
             permissions.append(permission)
         group.permissions.set(permissions)
         groups[name] = group

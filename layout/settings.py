@@ -1,4 +1,5 @@
 """Django settings, read from the environment with safe development defaults."""
+
 import importlib.util
 import os
 from pathlib import Path
@@ -38,7 +39,9 @@ GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH") or wheel_library("shapel
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # The development default is only ever used on a developer's machine: production must set its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,9 +139,11 @@ WHITENOISE_USE_FINDERS = True
 # set is not offered. "labels": a label layer drawn over the tiles, in the reader's language.
 # "datum": "gcj02" (AMap, Tencent) makes the map shift every overlay to GCJ-02 so it lines up.
 TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
-_TIANDITU_WMTS = ("https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-                  "&LAYER=%(layer)s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                  "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}")
+_TIANDITU_WMTS = (
+    "https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=%(layer)s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
+)
 AVAILABLE_BASEMAPS = {
     "tianditu": {
         "name": _("Tianditu"),

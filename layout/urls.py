@@ -1,4 +1,5 @@
 """URL configuration: public pages under a language prefix, the API and the admin without one."""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path

@@ -1,4 +1,5 @@
 """Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson."""
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 

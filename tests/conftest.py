@@ -1,4 +1,5 @@
 """Shared fixtures: the 2025 layout loaded into the test database by the real loader."""
+
 import pytest
 from django.core.management import call_command
 

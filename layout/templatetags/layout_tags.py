@@ -1,4 +1,5 @@
 """Template filters that show figures and names the way layout.formats says they read."""
+
 import json
 
 from django import template
@@ -66,8 +67,9 @@ def marked(text):
     badge = formats.fallback_badge(text)
     if not badge:
         return format_html('<span lang="{}">{}</span>', text.lang, text.text)
-    return format_html('<span lang="{}">{}</span> <span class="fallback-badge">({})</span>',
-                       text.lang, text.text, badge)
+    return format_html(
+        '<span lang="{}">{}</span> <span class="fallback-badge">({})</span>', text.lang, text.text, badge
+    )
 
 
 @register.filter

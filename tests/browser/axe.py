@@ -1,4 +1,5 @@
 """axe-core run inside a page: the copy of axe.min.js (MPL-2.0) that axe-playwright-python ships."""
+
 from functools import cache
 from importlib import resources
 

@@ -1,4 +1,5 @@
 """Browser fixtures: one headless Debian chromium per session, a page that records what went wrong."""
+
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,9 +82,18 @@ def visit(browser, live_server, layout_data):
     page.route("**/*", route)
     page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
     page.on("pageerror", lambda error: record.console_errors.append(str(error)))
-    page.on("requestfailed", lambda request: urlsplit(request.url).netloc == live_host
-            and record.failed_requests.append(f"{request.url}: {request.failure}"))
-    page.on("response", lambda response: response.status >= 400
-            and record.failed_requests.append(f"{response.url}: HTTP {response.status}"))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            urlsplit(request.url).netloc == live_host
+            and record.failed_requests.append(f"{request.url}: {request.failure}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and record.failed_requests.append(f"{response.url}: HTTP {response.status}")
+        ),
+    )
     yield record
     context.close()

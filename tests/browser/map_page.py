@@ -1,4 +1,5 @@
 """The map page as the browser stories drive it: its address, its state, and stub tiles for tile basemaps."""
+
 import struct
 import zlib
 from functools import cache
@@ -47,28 +48,36 @@ def state(visit):
 
 def drawn_slugs(visit):
     """The clusters drawn on the map now (each path carries its cluster's slug)."""
-    return set(visit.page.evaluate(
-        """() => [...document.querySelectorAll('#cluster-map .leaflet-overlay-pane path[data-slug]')]
-                 .map((path) => path.dataset.slug)"""))
+    return set(
+        visit.page.evaluate(
+            """() => [...document.querySelectorAll('#cluster-map .leaflet-overlay-pane path[data-slug]')]
+                 .map((path) => path.dataset.slug)"""
+        )
+    )
 
 
 def listed_slugs(visit):
-    return set(visit.page.evaluate(
-        """() => [...document.querySelectorAll('.cluster-item')].filter((li) => !li.hidden)
-                 .map((li) => li.dataset.slug)"""))
+    return set(
+        visit.page.evaluate(
+            """() => [...document.querySelectorAll('.cluster-item')].filter((li) => !li.hidden)
+                 .map((li) => li.dataset.slug)"""
+        )
+    )
 
 
 def map_view(visit):
     """[lat, lon, zoom] of the map now."""
     return visit.page.evaluate(
         """() => { const map = document.getElementById("cluster-map").layoutMap;
-                   const c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; }""")
+                   const c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; }"""
+    )
 
 
 def open_popup_slug(visit):
     return visit.page.evaluate(
         """() => { const popup = document.querySelector('.leaflet-popup .cluster-popup');
-                   return popup ? popup.dataset.slug : null; }""")
+                   return popup ? popup.dataset.slug : null; }"""
+    )
 
 
 def wait_until_still(visit):

@@ -1,4 +1,5 @@
 """An investor ticks three clusters, compares them side by side, shares the address and drops one."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -27,7 +28,11 @@ def test_should_compare_three_clusters(visit):
     assert "Zhangjiang" in columns.nth(0).inner_text() and "Putuo" in columns.nth(2).inner_text()
     space = table.locator('tr[data-row="space"] td').all_inner_texts()
     assert space == ["3,750,000 m²", "100,000 m²", "not published"]
-    assert table.locator('tr[data-row="scenario_count"] td').all_inner_texts() == ["not published", "8", "not published"]
+    assert table.locator('tr[data-row="scenario_count"] td').all_inner_texts() == [
+        "not published",
+        "8",
+        "not published",
+    ]
 
     # The address alone reopens the same comparison, as a shared link does.
     page.goto(page.url)

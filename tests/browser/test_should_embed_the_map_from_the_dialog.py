@@ -1,5 +1,6 @@
 """A portal editor opens "Embed this map" on the map, picks what the embed shows, watches the preview
 follow, copies the snippet, and closes the dialog back to where they were; axe finds nothing wrong."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

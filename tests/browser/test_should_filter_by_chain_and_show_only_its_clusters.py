@@ -1,5 +1,6 @@
 """An investor in high-end equipment filters the map by that chain: the map, list, legend and totals
 show only its clusters, and a total never counts an unpublished figure as 0."""
+
 import pytest
 from django.db.models import Q
 
@@ -15,20 +16,26 @@ SONGJIANG = "310117"
 
 
 def chain_slugs(chain):
-    return set(Cluster.objects.published().filter(Q(primary_chain__slug=chain) | Q(other_chains__slug=chain))
-               .values_list("slug", flat=True))
+    return set(
+        Cluster.objects.published()
+        .filter(Q(primary_chain__slug=chain) | Q(other_chains__slug=chain))
+        .values_list("slug", flat=True)
+    )
 
 
 def visible_legend(visit):
-    return set(visit.page.evaluate(
-        """() => [...document.querySelectorAll('.legend-items [data-legend]')].filter((li) => !li.hidden)
-                 .map((li) => li.dataset.legend)"""))
+    return set(
+        visit.page.evaluate(
+            """() => [...document.querySelectorAll('.legend-items [data-legend]')].filter((li) => !li.hidden)
+                 .map((li) => li.dataset.legend)"""
+        )
+    )
 
 
 def summary(visit):
-    return {name: visit.page.locator(f".summary-{name} dd").inner_text()
-            for name in ("space", "investment", "scenarios")} | {
-        "shown": visit.page.locator(".summary-shown").inner_text()}
+    return {
+        name: visit.page.locator(f".summary-{name} dd").inner_text() for name in ("space", "investment", "scenarios")
+    } | {"shown": visit.page.locator(".summary-shown").inner_text()}
 
 
 def test_should_filter_by_chain_and_show_only_its_clusters(visit):
@@ -36,8 +43,13 @@ def test_should_filter_by_chain_and_show_only_its_clusters(visit):
     assert len(equipment) == 4
     # A scenario whose category is published, so the category filter has something to keep.
     xuhui = Cluster.objects.get(slug="xuhui-artificial-intelligence")
-    Scenario.objects.create(title_zh="测试孵化场景", title_en="Test incubation scenario", cluster=xuhui,
-                            category=ScenarioCategory.INCUBATION, is_published=True)
+    Scenario.objects.create(
+        title_zh="测试孵化场景",
+        title_en="Test incubation scenario",
+        cluster=xuhui,
+        category=ScenarioCategory.INCUBATION,
+        is_published=True,
+    )
     visit.goto(map_address("en"))
     assert len(drawn_slugs(visit)) == 14 and len(listed_slugs(visit)) == 14
     assert visit.page.locator(".summary-shown").inner_text() == "14 of 14 clusters shown"
@@ -73,7 +85,8 @@ def test_should_filter_by_chain_and_show_only_its_clusters(visit):
     published = Cluster.objects.filter(slug__in=electronics, space_m2__isnull=False)
     with_space = sum(c.space_m2 for c in published)
     assert summary(visit)["space"] == (
-        f"{formats.format_space(with_space, 'en')} (sum of the {published.count()} of 3 with a published figure)")
+        f"{formats.format_space(with_space, 'en')} (sum of the {published.count()} of 3 with a published figure)"
+    )
     assert "district" not in state(visit)
 
     # The category filter keeps the clusters with a published scenario of that category.
@@ -94,8 +107,20 @@ def test_should_filter_by_chain_and_show_only_its_clusters(visit):
 def test_should_sum_figures_in_the_browser_as_the_server_writes_them(visit, language):
     visit.goto(map_address(language))
     short = "zh" if language.startswith("zh") else "en"
-    values = [1, 9_999, 10_000, 15_000, 3_750_000, 3_850_000, 15_000_000, 123_456_789, 100_000_000,
-              2_500_000_000, 50_900_000_000, 1_234_567_890_123]
+    values = [
+        1,
+        9_999,
+        10_000,
+        15_000,
+        3_750_000,
+        3_850_000,
+        15_000_000,
+        123_456_789,
+        100_000_000,
+        2_500_000_000,
+        50_900_000_000,
+        1_234_567_890_123,
+    ]
     written = visit.page.evaluate(
         """async ([values, language]) => {
             const format = await import("/static/layout/map-format.js");

@@ -1,4 +1,5 @@
 """A visitor with a screen reader or a keyboard: axe-core finds nothing wrong on the pages beside the map."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation

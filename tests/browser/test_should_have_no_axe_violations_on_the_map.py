@@ -1,5 +1,6 @@
 """A visitor with a screen reader or a keyboard: axe-core finds nothing wrong on the map page, in both
 languages, on a laptop and on a phone, with a popup, search results and the projects layer open."""
+
 import pytest
 
 from tests.browser.axe import axe_violations

@@ -1,6 +1,7 @@
 """A visitor on AMap (drawn in GCJ-02) opens a cluster's page from the map: its small map stays on AMap
 with the cluster, its anchor and its district shifted to GCJ-02 so they line up with the streets; on the
 district basemap they are drawn in WGS-84; tiles come from a stub, so no test touches the network."""
+
 import pytest
 import shapely
 from django.conf import settings as django_settings
@@ -22,8 +23,9 @@ HALF_A_KILOMETRE = 0.003  # the AMap offset in Shanghai, in degrees, at least
 
 @pytest.fixture
 def amap_offered(settings):
-    settings.LAYOUT_BASEMAPS = [{"id": basemap_id, **django_settings.AVAILABLE_BASEMAPS[basemap_id]}
-                                for basemap_id in ("osm", "amap")]
+    settings.LAYOUT_BASEMAPS = [
+        {"id": basemap_id, **django_settings.AVAILABLE_BASEMAPS[basemap_id]} for basemap_id in ("osm", "amap")
+    ]
     settings.LAYOUT_MAP_APPROVAL_NUMBER = APPROVAL
 
 
@@ -38,10 +40,13 @@ def drawn_area(visit):
 
 
 def drawn_anchor(visit):
-    return Point(visit.page.evaluate(
-        """() => { let found = null; document.getElementById("cluster-detail-map").layoutMap.eachLayer((layer) => {
+    return Point(
+        visit.page.evaluate(
+            """() => { let found = null; document.getElementById("cluster-detail-map").layoutMap.eachLayer((layer) => {
               if (layer instanceof L.CircleMarker) found = [layer.getLatLng().lng, layer.getLatLng().lat]; });
-              return found; }"""))
+              return found; }"""
+        )
+    )
 
 
 def nearest_drawn_vertex(rings, point):
@@ -72,8 +77,9 @@ def test_should_keep_the_basemap_on_the_detail_page(visit, amap_offered):
     wait_until_still(visit)
     link = page.locator(".leaflet-popup .popup-link")
     assert link.get_attribute("href") == detail_address("?basemap=amap")
-    assert page.locator(f'.cluster-item[data-slug="{JIADING}"] .cluster-link').get_attribute("href") \
-        == detail_address("?basemap=amap")
+    assert page.locator(f'.cluster-item[data-slug="{JIADING}"] .cluster-link').get_attribute("href") == detail_address(
+        "?basemap=amap"
+    )
     link.click()
     page.wait_for_url(f"**{detail_address('?basemap=amap')}")
     page.wait_for_selector("#cluster-detail-map[data-ready=true]", state="attached")
@@ -89,9 +95,11 @@ def test_should_keep_the_basemap_on_the_detail_page(visit, amap_offered):
     district_west = page.evaluate(
         """() => { let west = null; document.getElementById("cluster-detail-map").layoutMap.eachLayer((layer) => {
               if (layer.feature && layer.feature.properties.adcode === "310114" && layer.getBounds)
-                  west = layer.getBounds().getWest(); }); return west; }""")
+                  west = layer.getBounds().getWest(); }); return west; }"""
+    )
     assert district_west == pytest.approx(
-        geometry.wgs84_to_gcj02(cluster.district.boundary_shape()).bounds[0], abs=2e-6)
+        geometry.wgs84_to_gcj02(cluster.district.boundary_shape()).bounds[0], abs=2e-6
+    )
     page.wait_for_function("() => document.querySelectorAll('#cluster-detail-map .leaflet-tile-loaded').length > 0")
     assert tiles and all("autonavi.com/appmaptile" in url for url in tiles)
     assert APPROVAL in page.locator("#cluster-detail-map .map-approval").inner_text()

@@ -1,7 +1,8 @@
 """A visitor clicks the Jiading cluster on the map, reads its popup and follows it to its page."""
+
 import pytest
-from django.utils import translation
 import shapely
+from django.utils import translation
 
 from layout.models import Cluster
 

@@ -1,4 +1,5 @@
 """Story: someone copies the offline map to a USB stick and opens it on a machine with no network."""
+
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,10 @@ def offline_page(browser, layout_data, tmp_path):
             route.abort()
 
     page.route("**/*", route)
-    page.on("request", lambda request: not request.url.startswith(("file://", "data:"))
-            and problems["requests"].append(request.url))
+    page.on(
+        "request",
+        lambda request: not request.url.startswith(("file://", "data:")) and problems["requests"].append(request.url),
+    )
     page.on("console", lambda message: message.type == "error" and problems["errors"].append(message.text))
     page.on("pageerror", lambda error: problems["errors"].append(str(error)))
     page.goto(path.as_uri())

@@ -1,7 +1,8 @@
 """A cluster whose location is not published is still found: its district is hatched and opens its popup."""
+
 import pytest
-from django.utils import translation
 import shapely
+from django.utils import translation
 
 from layout.models import Cluster, District
 

@@ -1,4 +1,5 @@
 """A visitor prints a cluster's page for a meeting: one or two A4 pages, without the site's navigation."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """A district official draws their cluster's boundary in the admin; the public sees it once a reviewer publishes."""
+
 import json
 from urllib.parse import urlsplit
 
@@ -43,8 +44,15 @@ def new_page(browser, live_server, problems, contexts):
     """A page of its own (own cookies), that may reach only the live server and records script errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     host = urlsplit(live_server.url).netloc
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc in (host, "")
-                  or urlsplit(route.request.url).scheme not in ("http", "https") else route.abort())
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).netloc in (host, "")
+            or urlsplit(route.request.url).scheme not in ("http", "https")
+            else route.abort()
+        ),
+    )
     contexts.append(context)
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -92,8 +100,12 @@ def test_should_publish_a_drawn_boundary(browser, live_server, officials, contex
     editor.wait_for_selector("#id_boundary-map[data-ready=true]")
     district = shape(District.objects.get(adcode=PUTUO).boundary)
     centre = polylabel(max(getattr(district, "geoms", [district]), key=lambda g: g.area), tolerance=1e-4)
-    corners = [(centre.x - 0.006, centre.y - 0.004), (centre.x + 0.006, centre.y - 0.004),
-               (centre.x + 0.006, centre.y + 0.004), (centre.x - 0.006, centre.y + 0.004)]
+    corners = [
+        (centre.x - 0.006, centre.y - 0.004),
+        (centre.x + 0.006, centre.y - 0.004),
+        (centre.x + 0.006, centre.y + 0.004),
+        (centre.x - 0.006, centre.y + 0.004),
+    ]
     assert editor.locator("#id_boundary-map path[data-own-district=true]").count() == 1  # Putuo, highlighted
     editor.click("#id_boundary-map .leaflet-draw-draw-polygon")
     # Where the corners are on the screen now that the map is in view, as the map computes it.
@@ -143,8 +155,10 @@ def test_should_publish_a_drawn_boundary(browser, live_server, officials, contex
 
     # Now the public API and map show the boundary the official drew.
     expected = shapely.Polygon(corners)
-    for geometry in (public_geometry(public, live_server, cluster.slug),
-                     map_page_geometry(public, live_server, cluster.slug)):
+    for geometry in (
+        public_geometry(public, live_server, cluster.slug),
+        map_page_geometry(public, live_server, cluster.slug),
+    ):
         assert geometry is not None
         assert shape(geometry).symmetric_difference(expected).area / expected.area < 0.05
     assert problems == []

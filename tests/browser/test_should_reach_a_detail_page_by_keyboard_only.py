@@ -1,5 +1,6 @@
 """A visitor without a mouse tabs to a cluster in the list beside the map, opens it on the map, reads its
 popup, and follows its link to the cluster's page; the focus is visible at every step."""
+
 import pytest
 from django.utils import translation
 
@@ -27,7 +28,8 @@ def focused(page):
                 inPopup: node.closest('.leaflet-popup') !== null,
                 ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
             };
-        }""")
+        }"""
+    )
 
 
 def test_should_reach_a_detail_page_by_keyboard_only(visit):
@@ -79,8 +81,11 @@ def test_should_name_every_control_of_the_map_for_a_screen_reader(visit):
                                               + ' .map-panel input, .map-panel select')]
             .filter((node) => !(node.getAttribute('aria-label') || node.textContent.trim()
                                 || (node.labels && node.labels.length)))
-            .map((node) => node.outerHTML.slice(0, 120))""")
+            .map((node) => node.outerHTML.slice(0, 120))"""
+    )
     assert unnamed == []
-    names = [visit.page.get_by_role("button", name=name).count() for name in
-             ("Zoom in", "Zoom out", "Show all of Shanghai", "Show where I am", "Full screen", "Map layers")]
+    names = [
+        visit.page.get_by_role("button", name=name).count()
+        for name in ("Zoom in", "Zoom out", "Show all of Shanghai", "Show where I am", "Full screen", "Map layers")
+    ]
     assert names == [1] * 6

@@ -1,11 +1,18 @@
 """A visitor narrows the map, picks clusters to compare, turns on projects, opens a cluster and zooms;
 the address they share opens the same view elsewhere, and Back undoes their steps one by one."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from tests.browser.map_page import (
-    drawn_slugs, listed_slugs, map_address, map_view, open_popup_slug, state, wait_until_still,
+    drawn_slugs,
+    listed_slugs,
+    map_address,
+    map_view,
+    open_popup_slug,
+    state,
+    wait_until_still,
 )
 
 pytestmark = pytest.mark.browser
@@ -23,13 +30,16 @@ def page_state(visit):
         "drawn": drawn_slugs(visit),
         "listed": listed_slugs(visit),
         "popup": open_popup_slug(visit),
-        "compared": set(page.evaluate(
-            "() => [...document.querySelectorAll('.compare-check:checked')].map((box) => box.value)")),
+        "compared": set(
+            page.evaluate("() => [...document.querySelectorAll('.compare-check:checked')].map((box) => box.value)")
+        ),
         "compare_link": page.locator(".compare-link").get_attribute("href")
-        if page.locator(".compare-link").is_visible() else None,
+        if page.locator(".compare-link").is_visible()
+        else None,
         "project_markers": page.locator(".project-marker").count(),
         "selected": page.evaluate(
-            "() => [...document.querySelectorAll('.cluster-item.is-selected')].map((li) => li.dataset.slug)"),
+            "() => [...document.querySelectorAll('.cluster-item.is-selected')].map((li) => li.dataset.slug)"
+        ),
     }
 
 
@@ -107,8 +117,11 @@ def test_should_restore_the_same_view_from_a_shared_url(visit, browser):
 
 
 def test_should_ignore_what_a_shared_address_names_but_the_map_does_not_have(visit):
-    visit.goto(map_address("en", "?chain=no-such-chain&cluster=no-such-cluster&compare=nope,"
-                                 f"{XUHUI}&view=0,0,3&basemap=nowhere"))
+    visit.goto(
+        map_address(
+            "en", f"?chain=no-such-chain&cluster=no-such-cluster&compare=nope,{XUHUI}&view=0,0,3&basemap=nowhere"
+        )
+    )
     assert len(drawn_slugs(visit)) == 14
     assert page_state(visit)["popup"] is None
     assert page_state(visit)["compared"] == {XUHUI}
@@ -126,12 +139,17 @@ def test_should_go_back_from_one_cluster_to_the_one_opened_before(visit):
         x, y = page.evaluate(
             """(slug) => { const box = document.querySelector(`#cluster-map path[data-slug="${slug}"]`)
                                           .getBoundingClientRect();
-                           return [box.x + box.width / 2, box.y + box.height / 2]; }""", slug)
+                           return [box.x + box.width / 2, box.y + box.height / 2]; }""",
+            slug,
+        )
         page.mouse.click(x, y)
         page.wait_for_selector(f'.leaflet-popup .cluster-popup[data-slug="{slug}"]')
         wait_until_still(visit)
 
-    jiading, qingpu = "jiading-intelligent-connected-new-energy-vehicles", "qingpu-digital-trunk-line-information-technology"
+    jiading, qingpu = (
+        "jiading-intelligent-connected-new-energy-vehicles",
+        "qingpu-digital-trunk-line-information-technology",
+    )
     click_cluster(jiading)
     assert page_state(visit)["selected"] == [jiading]
     view = map_view(visit)

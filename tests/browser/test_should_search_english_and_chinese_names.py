@@ -1,5 +1,6 @@
 """A visitor types a name, in English or in Chinese, and the map flies to what it names: a cluster
 opens, a district fills the map, a project goes to its district, a scenario to its cluster."""
+
 import pytest
 import shapely
 
@@ -29,7 +30,8 @@ def map_shows(visit, shape, fills=0.0):
     """Whether the map's view holds the whole shape, and the shape's extent fills that share of it."""
     south, west, north, east = visit.page.evaluate(
         """() => { const b = document.getElementById("cluster-map").layoutMap.getBounds();
-                   return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }""")
+                   return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
+    )
     view = shapely.box(west, south, east, north)
     return view.buffer(1e-4).contains(shape.envelope) and shape.envelope.area >= view.area * fills
 

@@ -1,6 +1,7 @@
 """A visitor in mainland China switches to AMap (drawn in GCJ-02): every overlay is shifted to GCJ-02
 so that it lines up with the streets, checked against the published reference pair; tiles come from a
 stub, so no test touches the network."""
+
 import pytest
 import shapely
 from django.conf import settings as django_settings
@@ -54,7 +55,8 @@ def test_should_shift_overlays_to_gcj02_on_amap_basemap(visit, amap_offered):
     visit.goto(map_address("en"))
     in_browser = visit.page.evaluate(
         """async ([lon, lat]) => (await import("/static/layout/basemaps.js")).wgs84ToGcj02(lat, lon)""",
-        list(REFERENCE_WGS84))
+        list(REFERENCE_WGS84),
+    )
     assert Point(in_browser[1], in_browser[0]).distance(Point(*REFERENCE_GCJ02)) < TWO_METRES
 
     cluster = Cluster.objects.get(slug=JIADING)
@@ -84,7 +86,8 @@ def test_should_shift_overlays_to_gcj02_on_amap_basemap(visit, amap_offered):
               if (layer.options && layer.options.className === "cluster-unlocated" && layer.getBounds) {
                   const path = layer.getElement && layer.getElement();
                   if (path && path.dataset.slug === "putuo-intelligent-software") b = layer.getBounds().getWest();
-              } }); return b; }""")
+              } }); return b; }"""
+    )
     putuo_west = geometry.wgs84_to_gcj02(putuo.district.boundary_shape()).bounds[0]
     assert hatched == pytest.approx(putuo_west, abs=2e-6)
     # The tiles were asked for, and served by the stub.

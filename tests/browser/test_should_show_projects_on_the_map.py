@@ -1,4 +1,5 @@
 """An investor turns on the projects layer and reads a landed project's names and figures in its popup."""
+
 import pytest
 
 from tests.browser.map_page import map_address
@@ -13,7 +14,9 @@ def test_should_show_projects_on_the_map(visit):
     popup = page.locator(".leaflet-popup .project-popup")
     popup.wait_for()
     names = [" ".join(name.split()) for name in popup.locator("h4").all_inner_texts()]
-    assert ("上海超导二代高温超导带材生产及总部基地 Shanghai Superconductor 2G high-temperature superconducting "
-            "tape production and headquarters base") in names
+    assert (
+        "上海超导二代高温超导带材生产及总部基地 Shanghai Superconductor 2G high-temperature superconducting "
+        "tape production and headquarters base"
+    ) in names
     assert popup.locator("h4 span[lang=zh-Hans]").count() == len(names)
     visit.assert_clean()

@@ -1,4 +1,5 @@
 """An official types markup into a cluster's name: every reader sees it as text, nothing runs."""
+
 import pytest
 import shapely
 

@@ -1,4 +1,5 @@
 """A visitor reading a cluster in English switches to Chinese and back: same cluster, same place on the page."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -30,7 +31,8 @@ def test_should_switch_language_and_stay_on_the_same_cluster(visit):
     assert page.locator(".figure-value").first.inner_text() == "375万平方米"
     # Same place on the page: the section the reader was at is in view.
     assert page.locator("#projects-title").evaluate(
-        "(heading) => { const box = heading.getBoundingClientRect(); return box.top > -2 && box.top < innerHeight; }")
+        "(heading) => { const box = heading.getBoundingClientRect(); return box.top > -2 && box.top < innerHeight; }"
+    )
 
     page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
     page.wait_for_url(f"**{english}?from=share&seen=1#projects-title")

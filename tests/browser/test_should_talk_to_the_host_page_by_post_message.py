@@ -1,5 +1,6 @@
 """A portal on another origin embeds the map: it hears which cluster a reader clicks, opens a cluster
 by message, switches the language, and a message from any other origin is ignored."""
+
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -80,22 +81,26 @@ def wait_for_message(visit, message_type, **fields):
     visit.page.wait_for_function(
         """([type, fields]) => window.received.some((m) => m.type === type
              && Object.entries(fields).every(([key, value]) => m[key] === value))""",
-        arg=[message_type, fields], timeout=10_000)
+        arg=[message_type, fields],
+        timeout=10_000,
+    )
 
 
 def post_to_map(visit, map_origin, message):
     """What the portal's own script does: a message to the map's frame, addressed to the map's origin."""
     visit.page.evaluate(
         "([message, origin]) => document.getElementById('map').contentWindow.postMessage(message, origin)",
-        [message, map_origin])
+        [message, map_origin],
+    )
 
 
 def test_should_talk_to_the_host_page_by_post_message(visit, portal, live_server, settings):
     host, stranger = portal
     settings.LAYOUT_EMBED_ALLOWED_ORIGINS = [host.origin]
     map_origin = live_server.url
-    host.pages["/"] = PORTAL_PAGE.format(embed=f"{map_origin}/embed/?lang=en&controls=zoom,list",
-                                         stranger=f"{stranger.origin}/", map_origin=map_origin)
+    host.pages["/"] = PORTAL_PAGE.format(
+        embed=f"{map_origin}/embed/?lang=en&controls=zoom,list", stranger=f"{stranger.origin}/", map_origin=map_origin
+    )
     stranger.pages["/"] = STRANGER_PAGE
     # The visit fixture refuses every other host: the portal's two origins are the test's own.
     for server in portal:
@@ -112,16 +117,19 @@ def test_should_talk_to_the_host_page_by_post_message(visit, portal, live_server
     x, y = frame.evaluate(
         """([lat, lon]) => { const map = document.getElementById("cluster-map").layoutMap;
                              const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
-        [inside.y, inside.x])
+        [inside.y, inside.x],
+    )
     frame.locator("#cluster-map").click(position={"x": x, "y": y})
     wait_for_message(visit, "layout:cluster-selected", slug=JIADING, name=jiading.name_en)
     assert received(visit, "layout:cluster-selected")[-1]["url"] == f"{map_origin}/en/clusters/{JIADING}/"
 
     # Another origin's frame tells the map to open Xuhui: the map ignores it, and says so.
     with visit.page.expect_console_message(
-            lambda m: "ignored a message" in m.text and stranger.origin in m.text, timeout=10_000):
+        lambda m: "ignored a message" in m.text and stranger.origin in m.text, timeout=10_000
+    ):
         next(f for f in visit.page.frames if f.url.startswith(stranger.origin)).evaluate(
-            "(slug) => window.parent[0].postMessage({ type: 'layout:select-cluster', slug }, '*')", XUHUI)
+            "(slug) => window.parent[0].postMessage({ type: 'layout:select-cluster', slug }, '*')", XUHUI
+        )
     assert frame.evaluate("() => new URLSearchParams(location.search).get('cluster')") == JIADING
 
     # The portal itself tells the map to open Xuhui: its popup opens, and the portal hears it.

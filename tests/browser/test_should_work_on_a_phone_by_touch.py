@@ -1,5 +1,6 @@
 """On a 360 px phone, by touch: the map fills the screen with nothing overlapping, the drawer opens with
 the list, a tapped cluster opens on the map, and its link leads to its page."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -36,18 +37,26 @@ def overlapping_controls(page):
                 }
             }
             return problems;
-        }""")
+        }"""
+    )
 
 
 @pytest.fixture
 def phone(browser, live_server, layout_data):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2, locale="en-GB")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-GB"
+    )
     page = context.new_page()
     live_host = urlsplit(live_server.url).netloc
     foreign, errors = [], []
-    page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc == live_host
-               else (foreign.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).netloc == live_host
+            else (foreign.append(route.request.url), route.abort())
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     yield page, live_server.url, foreign, errors

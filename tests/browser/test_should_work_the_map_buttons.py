@@ -1,5 +1,6 @@
 """The map's own buttons work with no other host: locate me (inside and outside Shanghai), full
 screen, zoom back to all of Shanghai, and the scale bar."""
+
 import pytest
 
 from tests.browser.map_page import map_address, map_view, wait_until_still

@@ -1,4 +1,5 @@
 """Fixtures and helpers for the officials' tests: users in each role, signed in to the admin in English."""
+
 import json
 
 import pytest
@@ -103,8 +104,13 @@ def inside(adcode, half=0.004):
     part = max(geom.geoms, key=lambda g: g.area) if geom.geom_type == "MultiPolygon" else geom
     point = polylabel(part, tolerance=1e-4)
     lon, lat = round(point.x, 4), round(point.y, 4)
-    ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
-            [lon - half, lat + half], [lon - half, lat - half]]
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 

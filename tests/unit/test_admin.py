@@ -1,4 +1,5 @@
 """The officials' admin: every list page, search and filters, the boundary map, saving and refusing edits."""
+
 import json
 import re
 from html import unescape
@@ -78,9 +79,16 @@ def change_form_data(response):
 
 
 def square(lon, lat, half=0.005, clockwise=False):
-    ring = [[round(x, 6), round(y, 6)] for x, y in [
-        (lon - half, lat - half), (lon + half, lat - half), (lon + half, lat + half),
-        (lon - half, lat + half), (lon - half, lat - half)]]
+    ring = [
+        [round(x, 6), round(y, 6)]
+        for x, y in [
+            (lon - half, lat - half),
+            (lon + half, lat - half),
+            (lon + half, lat + half),
+            (lon - half, lat + half),
+            (lon - half, lat - half),
+        ]
+    ]
     return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
 
 
@@ -153,7 +161,9 @@ def test_scenario_list_filters_by_category_and_district_and_searches_titles(offi
     by_district = official.get(url, {"cluster__district__id__exact": layout["districts"][XUHUI].pk})
     assert list(by_district.context["cl"].result_list) == [scenario]
     assert list(official.get(url, {"q": "日间医疗"}).context["cl"].result_list) == [scenario]
-    assert len(official.get(url, {"q": "laboratory"}).context["cl"].result_list) == 1  # 星闪芯片实验室, by English title
+    assert (
+        len(official.get(url, {"q": "laboratory"}).context["cl"].result_list) == 1
+    )  # 星闪芯片实验室, by English title
 
 
 def test_project_list_searches_company_names_and_filters_by_sector(official, layout):
@@ -161,7 +171,8 @@ def test_project_list_searches_company_names_and_filters_by_sector(official, lay
     project = Project.objects.get(company_zh="上海超导科技股份有限公司")
     assert list(official.get(url, {"q": "上海超导科技"}).context["cl"].result_list) == [project]
     assert list(official.get(url, {"q": "Weice"}).context["cl"].result_list) == [
-        Project.objects.get(company_zh="上海伟测半导体科技股份有限公司")]
+        Project.objects.get(company_zh="上海伟测半导体科技股份有限公司")
+    ]
     project.sector = "manufacturing"
     project.save()
     assert list(official.get(url, {"sector__exact": "manufacturing"}).context["cl"].result_list) == [project]
@@ -176,8 +187,9 @@ def test_cluster_change_form_shows_the_map_with_districts_from_our_own_server(of
     assert "leaflet/draw/leaflet.draw.js" in html and "layout/admin-map.js" in html
     assets = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]*)"', html)
     assert assets and not [a for a in assets if re.match(r"(https?:)?//", a)]
-    reference = json.loads(re.search(r'<script id="layout-admin-map" type="application/json">(.*?)</script>',
-                                     html, re.S).group(1))
+    reference = json.loads(
+        re.search(r'<script id="layout-admin-map" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     assert {f["properties"]["adcode"] for f in reference["districts"]["features"]} == set(layout["districts"])
 
 
@@ -209,8 +221,10 @@ def test_several_polygons_drawn_are_saved_as_one_multipolygon(official, layout):
 
 def test_pasted_geojson_feature_is_accepted_as_its_geometry(official, layout):
     lon, lat = inside(JIADING)
-    feature = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "from AMap"}, "geometry": square(lon, lat)}]}
+    feature = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"name": "from AMap"}, "geometry": square(lon, lat)}],
+    }
     response = post_boundary(official, layout["jiading"], feature)
     assert response.status_code == 302
     assert shapely.equals(shape(Cluster.objects.get(pk=layout["jiading"].pk).boundary), shape(square(lon, lat)))
@@ -218,12 +232,22 @@ def test_pasted_geojson_feature_is_accepted_as_its_geometry(official, layout):
 
 def test_self_intersecting_boundary_is_refused_with_where_it_crosses_and_nothing_saved(official, layout):
     lon, lat = inside(JIADING)
-    bow_tie = {"type": "Polygon", "coordinates": [[[lon - 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
-                                                   [lon + 0.01, lat - 0.01], [lon - 0.01, lat + 0.01],
-                                                   [lon - 0.01, lat - 0.01]]]}
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [lon - 0.01, lat - 0.01],
+                [lon + 0.01, lat + 0.01],
+                [lon + 0.01, lat - 0.01],
+                [lon - 0.01, lat + 0.01],
+                [lon - 0.01, lat - 0.01],
+            ]
+        ],
+    }
     before = Cluster.objects.get(pk=layout["jiading"].pk)
-    response = post_boundary(official, layout["jiading"], bow_tie, space_m2="5000",
-                             space_source=str(layout["source"].pk))
+    response = post_boundary(
+        official, layout["jiading"], bow_tie, space_m2="5000", space_source=str(layout["source"].pk)
+    )
     assert response.status_code == 200
     row = field_errors_html(response, "boundary")
     assert "crosses itself" in row
@@ -246,8 +270,9 @@ def test_boundary_in_another_district_is_refused(official, layout):
 def test_boundary_outside_shanghai_or_of_the_wrong_type_is_refused(official, layout):
     beijing = post_boundary(official, layout["jiading"], square(116.39, 39.91))
     assert "outside Shanghai" in field_errors_html(beijing, "boundary")
-    line = post_boundary(official, layout["jiading"], {"type": "LineString", "coordinates": [[121.2, 31.3],
-                                                                                          [121.3, 31.35]]})
+    line = post_boundary(
+        official, layout["jiading"], {"type": "LineString", "coordinates": [[121.2, 31.3], [121.3, 31.35]]}
+    )
     assert "Wrong geometry type 'LineString'" in field_errors_html(line, "boundary")
     text = post_boundary(official, layout["jiading"], "POLYGON((121.2 31.3, 121.3 31.3, 121.3 31.4, 121.2 31.3))")
     assert "This is not GeoJSON text" in field_errors_html(text, "boundary")
@@ -269,8 +294,11 @@ def test_anchor_point_is_saved_from_the_map(official, layout):
     lon, lat = inside(JIADING)
     url = change_url(layout["jiading"])
     data = change_form_data(official.get(url))
-    data.update(anchor=json.dumps({"type": "Point", "coordinates": [lon, lat]}),
-                anchor_source=str(layout["source"].pk), anchor_confidence="medium")
+    data.update(
+        anchor=json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+        anchor_source=str(layout["source"].pk),
+        anchor_confidence="medium",
+    )
     assert official.post(url, data).status_code == 302
     assert Cluster.objects.get(pk=layout["jiading"].pk).anchor == {"type": "Point", "coordinates": [lon, lat]}
 
@@ -281,8 +309,14 @@ def test_scenario_added_inline_on_its_cluster(official, layout):
     prefix = "scenarios"
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
-    data.update({f"{prefix}-{index}-title_zh": "智能网联汽车测试场景", f"{prefix}-{index}-title_en": "ICV testing",
-                 f"{prefix}-{index}-category": "demonstration", f"{prefix}-{index}-source": str(layout["source"].pk)})
+    data.update(
+        {
+            f"{prefix}-{index}-title_zh": "智能网联汽车测试场景",
+            f"{prefix}-{index}-title_en": "ICV testing",
+            f"{prefix}-{index}-category": "demonstration",
+            f"{prefix}-{index}-source": str(layout["source"].pk),
+        }
+    )
     response = official.post(url, data)
     assert response.status_code == 302
     scenario = Scenario.objects.get(title_zh="智能网联汽车测试场景")

@@ -1,4 +1,5 @@
 """An official reads a boundary file in the cluster form: it is shown for checking, saved only on Save."""
+
 import json
 import re
 from html import unescape
@@ -9,8 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layout import geometry
 from layout.models import Cluster, District
-from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, cluster_in,  # noqa: F401
-                                  fast_password_hashing, inside, officials, same_shape)
+from tests.unit.officials import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    cluster_in,  # noqa: F401
+    fast_password_hashing,
+    inside,
+    officials,
+    same_shape,
+)
 from tests.unit.test_boundary_files import write
 
 
@@ -74,11 +84,14 @@ def test_failed_upload_shows_the_reason_and_saves_nothing_not_even_other_fields(
     assert (after.boundary, after.name_en, after.version) == (cluster.boundary, cluster.name_en, cluster.version)
 
 
-@pytest.mark.parametrize("content, name, expected", [
-    (b"", "empty.geojson", "is empty"),
-    (b"<kml>broken", "broken.kml", "cannot be read as KML"),
-    (b'{"type": "FeatureCollection", "features": []}', "none.geojson", "holds no shape"),
-])
+@pytest.mark.parametrize(
+    "content, name, expected",
+    [
+        (b"", "empty.geojson", "is empty"),
+        (b"<kml>broken", "broken.kml", "cannot be read as KML"),
+        (b'{"type": "FeatureCollection", "features": []}', "none.geojson", "holds no shape"),
+    ],
+)
 def test_unreadable_and_empty_files_are_refused_in_the_form(officials, content, name, expected):
     cluster = cluster_in(JIADING)
     data = change_form_data(officials["admin"].get(change_url(cluster)))

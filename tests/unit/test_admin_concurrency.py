@@ -1,11 +1,19 @@
 """Two officials edit the same record: the second save is refused with what changed meanwhile."""
+
 from html import unescape
 
 from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario
-from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, cluster_in,  # noqa: F401
-                                  fast_password_hashing, officials)
+from tests.unit.officials import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    cluster_in,  # noqa: F401
+    fast_password_hashing,
+    officials,
+)
 
 
 def test_second_save_is_refused_with_the_fields_changed_meanwhile_and_who_changed_them(officials):
@@ -39,8 +47,12 @@ def test_second_save_is_refused_with_the_fields_changed_meanwhile_and_who_change
 
 
 def test_a_draft_proposed_meanwhile_also_refuses_the_second_save(officials):
-    project = Project.objects.create(name_zh="嘉定测试项目", name_en="Jiading test project",
-                                     district=cluster_in("310114").district, is_published=True)
+    project = Project.objects.create(
+        name_zh="嘉定测试项目",
+        name_en="Jiading test project",
+        district=cluster_in("310114").district,
+        is_published=True,
+    )
     reviewer_form = change_form_data(officials["reviewer"].get(change_url(project)))
     editor_form = change_form_data(officials["jiading"].get(change_url(project)))
     editor_form.update(name_en="Proposed by Jiading")
@@ -68,14 +80,18 @@ def test_a_save_changed_by_a_command_meanwhile_is_refused_too(officials):
 
 # ---- Scenarios edited inline on their cluster's page: each row is refused as its own page would be ----
 
+
 def _scenarios_on(cluster, *titles):
     return [Scenario.objects.create(title_zh=title, cluster=cluster, is_published=True) for title in titles]
 
 
 def _row(data, scenario):
     """The inline row prefix ("scenarios-0") of a scenario in the POST data of its cluster's page."""
-    return next(key[: -len("-id")] for key, value in data.items()
-                if key.startswith("scenarios-") and key.endswith("-id") and value == str(scenario.pk))
+    return next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("scenarios-") and key.endswith("-id") and value == str(scenario.pk)
+    )
 
 
 def _save_on_its_own_page(client, scenario, **changes):
@@ -88,8 +104,10 @@ def _save_on_its_own_page(client, scenario, **changes):
 def _inline_errors(response):
     """What the official reads above the inline table and on each row, as text."""
     formset = response.context["inline_admin_formsets"][0].formset
-    rows = {form.instance.pk or form.data.get(f"{form.prefix}-id"): unescape(str(form.non_field_errors()))
-            for form in formset.forms}
+    rows = {
+        form.instance.pk or form.data.get(f"{form.prefix}-id"): unescape(str(form.non_field_errors()))
+        for form in formset.forms
+    }
     return unescape(str(formset.non_form_errors())), rows
 
 
@@ -102,8 +120,12 @@ def test_a_cluster_page_with_a_scenario_row_changed_meanwhile_is_refused_whole(o
     _save_on_its_own_page(first, changed, title_en="Set on its own page", category="incubation")
 
     # The second official did not touch that row, but its old values would overwrite the first's.
-    second_form.update({"description_en": "Edited by the second official.",
-                        f"{_row(second_form, untouched)}-title_en": "Second official's title"})
+    second_form.update(
+        {
+            "description_en": "Edited by the second official.",
+            f"{_row(second_form, untouched)}-title_en": "Second official's title",
+        }
+    )
     refused = second.post(change_url(cluster), second_form)
     assert refused.status_code == 200
     summary, rows = _inline_errors(refused)
@@ -121,8 +143,12 @@ def test_a_cluster_page_with_a_scenario_row_changed_meanwhile_is_refused_whole(o
 
     # Reloading gives the current rows, which save.
     again = change_form_data(second.get(change_url(cluster)))
-    again.update({"description_en": "Edited by the second official.",
-                  f"{_row(again, untouched)}-title_en": "Second official's title"})
+    again.update(
+        {
+            "description_en": "Edited by the second official.",
+            f"{_row(again, untouched)}-title_en": "Second official's title",
+        }
+    )
     assert second.post(change_url(cluster), again).status_code == 302
     assert Cluster.objects.get(pk=cluster.pk).description_en == "Edited by the second official."
     assert Scenario.objects.get(pk=untouched.pk).title_en == "Second official's title"

@@ -1,4 +1,5 @@
 """Password guessing: after repeated failed sign-ins the account is locked, with a clear message."""
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -23,7 +24,10 @@ def test_account_is_locked_after_repeated_failures_even_for_the_right_password(o
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         response = sign_in(client, f"guess-{attempt}")
-        assert response.status_code == 200 and "Please enter the correct username and password" in response.content.decode()
+        assert (
+            response.status_code == 200
+            and "Please enter the correct username and password" in response.content.decode()
+        )
     locked = sign_in(client, "guess-last")
     assert locked.status_code == 429
     text = locked.content.decode()

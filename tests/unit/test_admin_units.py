@@ -1,10 +1,18 @@
 """Figures typed in the units officials use (万平方米, 亿元) or in base units, clearly labelled and checked."""
+
 import re
 from html import unescape
 
 from layout.models import Cluster, Project
-from tests.unit.officials import (XUHUI, change_form_data, change_url, cluster_in, fast_password_hashing,  # noqa: F401
-                                  officials, source)
+from tests.unit.officials import (
+    XUHUI,
+    change_form_data,
+    change_url,
+    cluster_in,
+    fast_password_hashing,  # noqa: F401
+    officials,
+    source,
+)
 
 
 def save(client, obj, **changes):
@@ -51,7 +59,9 @@ def test_two_units_that_disagree_are_refused(officials):
 def test_absurd_and_negative_figures_are_refused_with_the_unit_in_the_message(officials):
     absurd = save(officials["admin"], cluster_in(XUHUI), space_wan_m2="150000000")
     message = errors_in(absurd, "space_wan_m2")
-    assert "150000000 万平方米" in message and "not a plausible space" in message and "1 万平方米 = 10,000 m²" in message
+    assert (
+        "150000000 万平方米" in message and "not a plausible space" in message and "1 万平方米 = 10,000 m²" in message
+    )
     negative = save(officials["admin"], cluster_in(XUHUI), space_wan_m2="-3")
     assert "-3 万平方米" in errors_in(negative, "space_wan_m2")
     base = save(officials["admin"], cluster_in(XUHUI), space_m2="2000000000")

@@ -1,4 +1,5 @@
 """The open-data API as another site or a GIS tool uses it: every endpoint and option, caching, compression, CORS."""
+
 import gzip
 import json
 from datetime import timedelta
@@ -43,7 +44,8 @@ def test_every_endpoint_answers_without_a_language_prefix(client, url, content_t
 def test_index_lists_every_data_endpoint_and_each_answers(client):
     index = client.get("/api/v1/").json()
     assert set(index["endpoints"].values()) == {url for url in ENDPOINTS if url.endswith(("json", "geojson"))} - {
-        "/api/v1/openapi.json"}
+        "/api/v1/openapi.json"
+    }
     assert index["openapi"] == "/api/v1/openapi.json"
     assert "CC BY-SA" in index["licence"]
     for url in index["endpoints"].values():
@@ -66,10 +68,13 @@ def test_collections_hold_the_published_layout(client):
     assert [f["key"] for f in figures] == list(HeadlineFigure.objects.values_list("key", flat=True))
 
 
-@pytest.mark.parametrize("language, name_field, space, investment, unknown", [
-    ("en", "name_en", "15,000,000 m²", "50.9 billion CNY", "not published"),
-    ("zh-hans", "name_zh", "1500万平方米", "509亿元", "未公布"),
-])
+@pytest.mark.parametrize(
+    "language, name_field, space, investment, unknown",
+    [
+        ("en", "name_en", "15,000,000 m²", "50.9 billion CNY", "not published"),
+        ("zh-hans", "name_zh", "1500万平方米", "509亿元", "未公布"),
+    ],
+)
 def test_lang_chooses_names_and_figure_texts(client, language, name_field, space, investment, unknown):
     other = "zh-CN" if language == "en" else "en-GB"  # ?lang= wins over the browser's language
     response = client.get("/api/v1/headline.json", {"lang": language}, HTTP_ACCEPT_LANGUAGE=other)
@@ -129,8 +134,11 @@ def test_gcj02_shifts_every_geometry_and_anchor(client, url):
 
 def test_chain_filter_keeps_clusters_with_the_chain_as_primary_or_other(client):
     for chain in IndustryChain.objects.all():
-        expected = {c.slug for c in Cluster.objects.published()
-                    if c.primary_chain_id == chain.pk or chain in c.other_chains.all()}
+        expected = {
+            c.slug
+            for c in Cluster.objects.published()
+            if c.primary_chain_id == chain.pk or chain in c.other_chains.all()
+        }
         assert set(features(client, chain=chain.slug)) == expected, chain.slug
     assert any(features(client, chain=chain.slug) for chain in IndustryChain.objects.all())
 
@@ -145,7 +153,9 @@ def test_district_filter_narrows_clusters_districts_scenarios_and_projects(clien
     assert scenarios and all(s["cluster"]["slug"] in pudong_clusters for s in scenarios)
     for district in District.objects.all():
         projects = client.get("/api/v1/projects.json", {"district": district.adcode}).json()["projects"]
-        assert {p["id"] for p in projects} == set(Project.objects.filter(district=district).values_list("pk", flat=True))
+        assert {p["id"] for p in projects} == set(
+            Project.objects.filter(district=district).values_list("pk", flat=True)
+        )
     assert client.get("/api/v1/projects.json", {"district": PUDONG}).json()["projects"]
 
 
@@ -178,20 +188,25 @@ def test_drafts_stay_out_of_every_answer(client):
     pudong = features(client, "/api/v1/districts.geojson")[PUDONG]["properties"]
     assert pudong["cluster_count"] == Cluster.objects.published().filter(district__adcode=PUDONG).count()
     chains = {c["slug"]: c["cluster_count"] for c in client.get("/api/v1/chains.json").json()["chains"]}
-    assert chains[cluster.primary_chain.slug] == Cluster.objects.published().filter(
-        primary_chain=cluster.primary_chain).count()
+    assert (
+        chains[cluster.primary_chain.slug]
+        == Cluster.objects.published().filter(primary_chain=cluster.primary_chain).count()
+    )
 
 
-@pytest.mark.parametrize("url, params, parameter", [
-    ("/api/v1/clusters.geojson", {"lang": "fr"}, "lang"),
-    ("/api/v1/clusters.geojson", {"lang": ""}, "lang"),
-    ("/api/v1/districts.geojson", {"datum": "bd09"}, "datum"),
-    ("/api/v1/clusters.geojson", {"chain": "steel"}, "chain"),
-    ("/api/v1/scenarios.json", {"category": "other"}, "category"),
-    ("/api/v1/projects.json", {"district": "110101"}, "district"),
-    ("/api/v1/clusters.geojson", {"chain": ["biomedicine", "integrated-circuits"]}, "chain"),
-    ("/downloads/layout.gpkg", {"lang": "de"}, "lang"),
-])
+@pytest.mark.parametrize(
+    "url, params, parameter",
+    [
+        ("/api/v1/clusters.geojson", {"lang": "fr"}, "lang"),
+        ("/api/v1/clusters.geojson", {"lang": ""}, "lang"),
+        ("/api/v1/districts.geojson", {"datum": "bd09"}, "datum"),
+        ("/api/v1/clusters.geojson", {"chain": "steel"}, "chain"),
+        ("/api/v1/scenarios.json", {"category": "other"}, "category"),
+        ("/api/v1/projects.json", {"district": "110101"}, "district"),
+        ("/api/v1/clusters.geojson", {"chain": ["biomedicine", "integrated-circuits"]}, "chain"),
+        ("/downloads/layout.gpkg", {"lang": "de"}, "lang"),
+    ],
+)
 def test_a_bad_parameter_value_is_a_400_that_says_what_is_allowed(client, url, params, parameter):
     response = client.get(url, params)
     assert response.status_code == 400
@@ -247,9 +262,12 @@ def test_any_origin_may_read_with_get_and_preflight(client):
     response = client.get("/api/v1/clusters.geojson", HTTP_ORIGIN="https://portal.example.gov.cn")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in response["Access-Control-Expose-Headers"]
-    preflight = client.options("/api/v1/clusters.geojson", HTTP_ORIGIN="https://portal.example.gov.cn",
-                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
-                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match")
+    preflight = client.options(
+        "/api/v1/clusters.geojson",
+        HTTP_ORIGIN="https://portal.example.gov.cn",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "GET" in preflight["Access-Control-Allow-Methods"]

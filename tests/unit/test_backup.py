@@ -1,4 +1,5 @@
 """backup_layout and restore_layout: one file with everything, restored all or nothing, nothing lost."""
+
 import json
 
 import pytest
@@ -19,8 +20,10 @@ def in_english():
 
 def snapshot():
     """Every field of every layout record, many-to-many included."""
-    return {model.__name__: serializers.serialize("python", model._default_manager.order_by("pk"))
-            for model in backup.MODELS}
+    return {
+        model.__name__: serializers.serialize("python", model._default_manager.order_by("pk"))
+        for model in backup.MODELS
+    }
 
 
 def test_round_trip_restores_every_field_of_every_record(layout_data, tmp_path, django_user_model):

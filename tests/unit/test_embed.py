@@ -1,4 +1,5 @@
 """Embedding: who may frame /embed/, what its options show, oEmbed and its discovery links, the embed dialog."""
+
 import json
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -40,8 +41,11 @@ class Page(HTMLParser):
             self._script_id = None
 
     def find(self, tag, **wanted):
-        return [attrs for t, attrs in self.elements if t == tag and all(
-            wanted[name] in (attrs.get(name.rstrip("_")) or "").split() for name in wanted)]
+        return [
+            attrs
+            for t, attrs in self.elements
+            if t == tag and all(wanted[name] in (attrs.get(name.rstrip("_")) or "").split() for name in wanted)
+        ]
 
     def ids(self):
         return {attrs["id"] for _tag, attrs in self.elements if attrs.get("id")}
@@ -49,8 +53,11 @@ class Page(HTMLParser):
     def fetched(self):
         """What a browser loads: scripts, images, stylesheets and icons (not alternate links)."""
         addresses = [a.get("src") for t, a in self.elements if t in ("script", "img", "iframe") and a.get("src")]
-        addresses += [a["href"] for t, a in self.elements
-                      if t == "link" and a.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")]
+        addresses += [
+            a["href"]
+            for t, a in self.elements
+            if t == "link" and a.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")
+        ]
         return addresses
 
 
@@ -65,6 +72,7 @@ def page_url(language, name="cluster_map", *args):
 
 # ---- Who may frame what ----
 
+
 @pytest.mark.parametrize("address", ["/embed/", f"/embed/clusters/{ZHANGJIANG}/", "/embed/?lang=fr"])
 def test_embed_routes_may_be_framed_by_any_origin_by_default(client, address):
     response = client.get(address, **EN)
@@ -73,10 +81,20 @@ def test_embed_routes_may_be_framed_by_any_origin_by_default(client, address):
     assert response["Content-Security-Policy"] == "frame-ancestors *"
 
 
-@pytest.mark.parametrize("address", [
-    "/", "/en/", "/zh-hans/", f"/en/clusters/{ZHANGJIANG}/", "/en/scenarios/", "/api/v1/", "/downloads/",
-    "/admin/login/", "/oembed/?url=http://testserver/en/&format=json",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/en/",
+        "/zh-hans/",
+        f"/en/clusters/{ZHANGJIANG}/",
+        "/en/scenarios/",
+        "/api/v1/",
+        "/downloads/",
+        "/admin/login/",
+        "/oembed/?url=http://testserver/en/&format=json",
+    ],
+)
 def test_every_other_page_refuses_to_be_framed(client, address):
     # / redirects to the reader's language: the page it leads to is what a frame would show.
     response = client.get(address, follow=True, **EN)
@@ -86,11 +104,15 @@ def test_every_other_page_refuses_to_be_framed(client, address):
 
 def test_the_setting_lists_the_portals_allowed_to_frame_the_map(client, settings):
     settings.LAYOUT_EMBED_ALLOWED_ORIGINS = [
-        "https://www.shanghai.gov.cn/", "https://*.sh.gov.cn", "http://127.0.0.1:8080"]
+        "https://www.shanghai.gov.cn/",
+        "https://*.sh.gov.cn",
+        "http://127.0.0.1:8080",
+    ]
     response = client.get("/embed/", **EN)
     # Our own pages too: the embed dialog previews the map in a frame.
     assert response["Content-Security-Policy"] == (
-        "frame-ancestors 'self' https://www.shanghai.gov.cn https://*.sh.gov.cn http://127.0.0.1:8080")
+        "frame-ancestors 'self' https://www.shanghai.gov.cn https://*.sh.gov.cn http://127.0.0.1:8080"
+    )
     settings.LAYOUT_EMBED_ALLOWED_ORIGINS = []
     assert client.get("/embed/", **EN)["Content-Security-Policy"] == "frame-ancestors 'self'"
 
@@ -110,18 +132,21 @@ def test_a_mistyped_origin_is_named_by_the_system_check(settings):
     assert [m for m in checks.run_checks() if m.id == "layout.E010"] == []
 
 
-@pytest.mark.parametrize("value, origin", [
-    ("https://Portal.Gov.CN/", "https://portal.gov.cn"),
-    ("https://portal.gov.cn:443", "https://portal.gov.cn"),
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ("http://[::1]:9000", "http://[::1]:9000"),
-    ("https://*.sh.gov.cn", "https://*.sh.gov.cn"),
-    ("portal.gov.cn", None),
-    ("https://portal.gov.cn/map", None),
-    ("javascript:alert(1)", None),
-    ("https://user@portal.gov.cn", None),
-    ("https://portal.gov.cn:99999", None),
-])
+@pytest.mark.parametrize(
+    "value, origin",
+    [
+        ("https://Portal.Gov.CN/", "https://portal.gov.cn"),
+        ("https://portal.gov.cn:443", "https://portal.gov.cn"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://[::1]:9000", "http://[::1]:9000"),
+        ("https://*.sh.gov.cn", "https://*.sh.gov.cn"),
+        ("portal.gov.cn", None),
+        ("https://portal.gov.cn/map", None),
+        ("javascript:alert(1)", None),
+        ("https://user@portal.gov.cn", None),
+        ("https://portal.gov.cn:99999", None),
+    ],
+)
 def test_origins_are_written_as_browsers_write_them(value, origin):
     assert embed.normalise_origin(value) == origin
 
@@ -139,6 +164,7 @@ def test_a_subdomain_pattern_allows_subdomains_only_on_its_scheme_and_port():
 
 
 # ---- The embedded map: no site around it, the options it is given ----
+
 
 def test_the_embed_is_the_map_without_the_site_around_it(client):
     response = client.get("/embed/", **EN)
@@ -197,14 +223,17 @@ def test_no_controls_leave_the_map_alone_in_its_frame(client):
     assert embedded.find("details", class_="map-legend")
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("lang=fr", "lang"),
-    ("lang=en&lang=zh-hans", "lang"),
-    ("controls=zoom,compass", "controls"),
-    ("legend=yes", "legend"),
-    ("parentOrigin=javascript:alert(1)", "parentOrigin"),
-    ("parentOrigin=https://*.example.org", "parentOrigin"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("lang=fr", "lang"),
+        ("lang=en&lang=zh-hans", "lang"),
+        ("controls=zoom,compass", "controls"),
+        ("legend=yes", "legend"),
+        ("parentOrigin=javascript:alert(1)", "parentOrigin"),
+        ("parentOrigin=https://*.example.org", "parentOrigin"),
+    ],
+)
 def test_an_option_the_embed_cannot_use_is_refused_and_named(client, query, parameter):
     response = client.get(f"/embed/?{query}", **EN)
     assert response.status_code == 400
@@ -244,8 +273,9 @@ def test_the_language_comes_from_lang_else_from_the_browser(client):
 def test_links_in_the_embed_open_the_full_site_in_a_new_tab(client):
     links = page(client.get("/embed/?controls=list", **EN)).find("a", class_="cluster-link")
     assert len(links) == 14
-    assert all(a["target"] == "_blank" and a["rel"] == "noopener" and a["href"].startswith("/en/clusters/")
-               for a in links)
+    assert all(
+        a["target"] == "_blank" and a["rel"] == "noopener" and a["href"].startswith("/en/clusters/") for a in links
+    )
 
 
 def test_a_cluster_embed_opens_its_cluster(client):
@@ -270,6 +300,7 @@ def test_the_embed_shows_published_clusters_only(client):
 
 
 # ---- oEmbed ----
+
 
 def oembed(client, url, **params):
     return client.get("/oembed/", {"url": url, **params}, **EN)
@@ -305,8 +336,10 @@ def test_oembed_of_a_cluster_page_embeds_that_cluster_in_the_page_language(clien
 
 
 def test_oembed_keeps_what_the_map_address_shows(client):
-    answer = oembed(client, "http://testserver/zh-hans/?chain=biomedicine&cluster=xuhui-artificial-intelligence"
-                            "&compare=a,b&basemap=osm").json()
+    answer = oembed(
+        client,
+        "http://testserver/zh-hans/?chain=biomedicine&cluster=xuhui-artificial-intelligence&compare=a,b&basemap=osm",
+    ).json()
     src = iframe_of(answer)["src"]
     query = parse_qs(urlsplit(src).query)
     assert query == {"lang": ["zh-hans"], "chain": ["biomedicine"], "cluster": [XUHUI], "basemap": ["osm"]}
@@ -316,17 +349,19 @@ def test_oembed_keeps_what_the_map_address_shows(client):
 
 def test_oembed_of_an_embed_address_keeps_its_options(client):
     answer = oembed(client, "http://testserver/embed/?lang=en&controls=zoom&legend=0").json()
-    assert parse_qs(urlsplit(iframe_of(answer)["src"]).query) == {
-        "lang": ["en"], "controls": ["zoom"], "legend": ["0"]}
+    assert parse_qs(urlsplit(iframe_of(answer)["src"]).query) == {"lang": ["en"], "controls": ["zoom"], "legend": ["0"]}
     assert oembed(client, "http://testserver/embed/?controls=compass").status_code == 400
 
 
-@pytest.mark.parametrize("params, size", [
-    ({"maxwidth": "320"}, (320, 240)),
-    ({"maxheight": "150"}, (200, 150)),
-    ({"maxwidth": "1000", "maxheight": "300"}, (400, 300)),
-    ({"maxwidth": "2000", "maxheight": "2000"}, (640, 480)),
-])
+@pytest.mark.parametrize(
+    "params, size",
+    [
+        ({"maxwidth": "320"}, (320, 240)),
+        ({"maxheight": "150"}, (200, 150)),
+        ({"maxwidth": "1000", "maxheight": "300"}, (400, 300)),
+        ({"maxwidth": "2000", "maxheight": "2000"}, (640, 480)),
+    ],
+)
 def test_oembed_fits_maxwidth_and_maxheight(client, params, size):
     answer = oembed(client, "http://testserver/en/", **params).json()
     assert (answer["width"], answer["height"]) == size
@@ -336,16 +371,19 @@ def test_oembed_fits_maxwidth_and_maxheight(client, params, size):
     assert ("thumbnail_url" in answer) == fits
 
 
-@pytest.mark.parametrize("url, params, status", [
-    ("http://testserver/en/", {"format": "xml"}, 501),
-    ("https://elsewhere.example.org/en/", {}, 404),
-    ("http://testserver.evil.example/en/", {}, 404),
-    ("http://testserver/en/scenarios/", {}, 404),
-    ("http://testserver/api/v1/clusters.geojson", {}, 404),
-    ("http://testserver/en/clusters/no-such-cluster/", {}, 404),
-    ("", {}, 400),
-    ("http://testserver/en/", {"maxwidth": "wide"}, 400),
-])
+@pytest.mark.parametrize(
+    "url, params, status",
+    [
+        ("http://testserver/en/", {"format": "xml"}, 501),
+        ("https://elsewhere.example.org/en/", {}, 404),
+        ("http://testserver.evil.example/en/", {}, 404),
+        ("http://testserver/en/scenarios/", {}, 404),
+        ("http://testserver/api/v1/clusters.geojson", {}, 404),
+        ("http://testserver/en/clusters/no-such-cluster/", {}, 404),
+        ("", {}, 400),
+        ("http://testserver/en/", {"maxwidth": "wide"}, 400),
+    ],
+)
 def test_oembed_answers_what_it_cannot_embed_as_the_specification_says(client, url, params, status):
     response = oembed(client, url, **params)
     assert response.status_code == status
@@ -370,16 +408,26 @@ def test_map_and_cluster_pages_announce_their_oembed(client, address):
 
 # ---- The "Embed this map" dialog ----
 
+
 @pytest.mark.parametrize("address", [page_url("en"), page_url("en", "cluster_detail", XUHUI)])
 def test_map_and_cluster_pages_offer_the_embed_dialog_with_labelled_choices(client, address):
     offered = page(client.get(address, **EN))
     assert offered.find("button", class_="embed-open")[0]["aria-controls"] == "embed-dialog"
     assert offered.find("dialog")[0]["aria-labelledby"] == "embed-dialog-title"
     labelled = {attrs["for"] for attrs in offered.find("label") if attrs.get("for")}
-    fields = [a["id"] for t, a in offered.elements
-              if t in ("select", "textarea") and a.get("id", "").startswith("embed-")]
-    assert set(fields) == {"embed-lang", "embed-cluster", "embed-chain", "embed-category", "embed-district",
-                           "embed-basemap", "embed-shape", "embed-code"}
+    fields = [
+        a["id"] for t, a in offered.elements if t in ("select", "textarea") and a.get("id", "").startswith("embed-")
+    ]
+    assert set(fields) == {
+        "embed-lang",
+        "embed-cluster",
+        "embed-chain",
+        "embed-category",
+        "embed-district",
+        "embed-basemap",
+        "embed-shape",
+        "embed-code",
+    }
     assert set(fields) <= labelled
     assert offered.find("iframe", id="embed-preview")[0]["title"] == "Preview of the embedded map"
     # The preview is loaded only when the dialog opens: nothing is framed on every page view.
@@ -387,14 +435,17 @@ def test_map_and_cluster_pages_offer_the_embed_dialog_with_labelled_choices(clie
     config = offered.json["embed-dialog-config"]
     assert config["embedUrl"] == "http://testserver/embed/"
     assert config["titles"] == {
-        "zh-hans": "上海2025年重点产业布局地图", "en": "Map of Shanghai's 2025 key industry layout"}
+        "zh-hans": "上海2025年重点产业布局地图",
+        "en": "Map of Shanghai's 2025 key industry layout",
+    }
 
 
 def test_the_dialog_of_a_cluster_page_starts_from_its_cluster_and_offers_published_clusters_only(client):
     Cluster.objects.filter(slug=ZHANGJIANG).update(is_published=False)
     offered = page(client.get(page_url("en", "cluster_detail", XUHUI), **EN))
     options = [a for t, a in offered.elements if t == "option"]
-    selected = [a["value"] for a in options if "selected" in a and a["value"] in
-                {c.slug for c in Cluster.objects.all()}]
+    selected = [
+        a["value"] for a in options if "selected" in a and a["value"] in {c.slug for c in Cluster.objects.all()}
+    ]
     assert selected == [XUHUI]
     assert ZHANGJIANG not in {a["value"] for a in options}

@@ -1,4 +1,5 @@
 """`manage.py export_map`: one HTML file with everything inside it, nothing fetched, every published cluster listed."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -64,9 +65,11 @@ def test_a_missing_folder_is_refused_before_anything_is_written(tmp_path):
 
 
 def test_any_reference_that_would_fetch_is_found():
-    html = ('<link rel="stylesheet" href="https://cdn.example/x.css"><style>a{background:url(img/a.png)}</style>'
-            '<script src="//cdn.example/x.js"></script><img src="data:image/png;base64,AAAA">'
-            '<div style="background:url(\'#frag\')"></div>')
+    html = (
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><style>a{background:url(img/a.png)}</style>'
+        '<script src="//cdn.example/x.js"></script><img src="data:image/png;base64,AAAA">'
+        "<div style=\"background:url('#frag')\"></div>"
+    )
     assert offline_map.fetched_addresses(html) == ["https://cdn.example/x.css", "img/a.png", "//cdn.example/x.js"]
 
 

@@ -1,4 +1,5 @@
 """Each download read back with geopandas, as a GIS user would, and compared with the database."""
+
 import io
 import json
 import zipfile
@@ -66,8 +67,17 @@ def assert_clusters_match_the_database(frame, name_column="name_zh"):
 def test_geopackage_holds_every_table_with_the_database_figures_and_geometry(download):
     path = download("layout.gpkg")
     layers = dict(pyogrio.list_layers(path))
-    assert {"clusters", "cluster_anchors", "districts", "scenarios", "projects", "chains", "headline_figures",
-            "sources", "about"} <= layers.keys()
+    assert {
+        "clusters",
+        "cluster_anchors",
+        "districts",
+        "scenarios",
+        "projects",
+        "chains",
+        "headline_figures",
+        "sources",
+        "about",
+    } <= layers.keys()
     clusters = geopandas.read_file(path, layer="clusters")
     assert clusters.crs.to_epsg() == 4326
     assert_clusters_match_the_database(clusters)
@@ -83,8 +93,7 @@ def test_geopackage_holds_every_table_with_the_database_figures_and_geometry(dow
     projects = pyogrio.read_dataframe(path, layer="projects")
     assert set(projects["name_zh"]) == set(Project.objects.published().values_list("name_zh", flat=True))
     figures = pyogrio.read_dataframe(path, layer="headline_figures")
-    assert dict(zip(figures["key"], figures["value"])) == {
-        f.key: float(f.value) for f in HeadlineFigure.objects.all()}
+    assert dict(zip(figures["key"], figures["value"])) == {f.key: float(f.value) for f in HeadlineFigure.objects.all()}
     about = dict(pyogrio.read_dataframe(path, layer="about")[["key", "value"]].values)
     assert "CC BY-SA" in about["licence"] and "审图号" in about["approval"]
     assert about["data_as_of"].startswith("20")
@@ -121,15 +130,28 @@ def test_kml_draws_the_clusters_by_name_with_escaped_balloons_and_the_districts(
 def test_csv_zip_has_a_readme_and_one_table_per_layer_that_reads_back(download):
     path = download("layout-csv.zip")
     archive = zipfile.ZipFile(path)
-    assert {"README.txt", "clusters.csv", "districts.csv", "scenarios.csv", "projects.csv", "chains.csv",
-            "headline_figures.csv", "sources.csv"} <= set(archive.namelist())
+    assert {
+        "README.txt",
+        "clusters.csv",
+        "districts.csv",
+        "scenarios.csv",
+        "projects.csv",
+        "chains.csv",
+        "headline_figures.csv",
+        "sources.csv",
+    } <= set(archive.namelist())
     readme = archive.read("README.txt").decode()
     assert "CC BY-SA" in readme and "WKT" in readme and "审图号" in readme
     assert archive.read("clusters.csv").startswith("\ufeff".encode())  # Excel reads it as UTF-8
-    clusters = geopandas.read_file(f"/vsizip/{path}/clusters.csv", GEOM_POSSIBLE_NAMES="geometry",
-                                   KEEP_GEOM_COLUMNS="NO")
-    clusters = clusters.assign(**{f: pandas.to_numeric(clusters[f].replace("", None))
-                                  for f in ("space_m2", "investment_cny", "published_scenario_count")})
+    clusters = geopandas.read_file(
+        f"/vsizip/{path}/clusters.csv", GEOM_POSSIBLE_NAMES="geometry", KEEP_GEOM_COLUMNS="NO"
+    )
+    clusters = clusters.assign(
+        **{
+            f: pandas.to_numeric(clusters[f].replace("", None))
+            for f in ("space_m2", "investment_cny", "published_scenario_count")
+        }
+    )
     assert_clusters_match_the_database(clusters)
     scenarios = pandas.read_csv(io.BytesIO(archive.read("scenarios.csv")), encoding="utf-8-sig")
     assert len(scenarios) == Scenario.objects.published().count()

@@ -1,4 +1,5 @@
 """The FeatureCollections the map draws: RFC 7946, WGS-84, every figure with its reading."""
+
 import pytest
 import shapely
 from django.utils import translation
@@ -36,8 +37,9 @@ def test_district_collection_has_the_16_districts_with_valid_wgs84_polygons():
 
 
 def test_cluster_collection_has_the_14_clusters_each_inside_its_district():
-    districts = {f["id"]: shapely.geometry.shape(f["geometry"])
-                 for f in geojson.district_feature_collection()["features"]}
+    districts = {
+        f["id"]: shapely.geometry.shape(f["geometry"]) for f in geojson.district_feature_collection()["features"]
+    }
     features = geojson.cluster_feature_collection()["features"]
     assert len(features) == 14
     assert len({f["properties"]["slug"] for f in features}) == 14

@@ -1,4 +1,5 @@
 """layout.geometry: validation with errors an official can act on, area, discs, datum conversion."""
+
 import json
 
 import pytest
@@ -34,12 +35,18 @@ def test_geojson_text_is_accepted_like_a_dict():
 
 
 def test_multipolygon_is_accepted():
-    multi = {"type": "MultiPolygon", "coordinates": [square(121.4, 31.2)["coordinates"], square(121.5, 31.2)["coordinates"]]}
+    multi = {
+        "type": "MultiPolygon",
+        "coordinates": [square(121.4, 31.2)["coordinates"], square(121.5, 31.2)["coordinates"]],
+    }
     assert geometry.validate_geojson(multi).geom_type == "MultiPolygon"
 
 
 def test_self_intersecting_polygon_says_it_crosses_itself_and_where():
-    bow_tie = {"type": "Polygon", "coordinates": [[[121.40, 31.20], [121.42, 31.22], [121.42, 31.20], [121.40, 31.22], [121.40, 31.20]]]}
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [[[121.40, 31.20], [121.42, 31.22], [121.42, 31.20], [121.40, 31.22], [121.40, 31.20]]],
+    }
     with pytest.raises(geometry.GeometryError) as caught:
         geometry.validate_geojson(bow_tie)
     assert "crosses itself" in caught.value.message

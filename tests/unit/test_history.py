@@ -1,11 +1,20 @@
 """Every change is recorded field by field with who made it, and can be reverted."""
+
 from html import unescape
 
 from django.urls import reverse
 
 from layout.models import Cluster, IndustryChain
-from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, cluster_in,  # noqa: F401
-                                  fast_password_hashing, officials, source)
+from tests.unit.officials import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    cluster_in,  # noqa: F401
+    fast_password_hashing,
+    officials,
+    source,
+)
 
 
 def edit(client, obj, **changes):
@@ -48,8 +57,14 @@ def test_revert_restores_an_earlier_version_many_to_many_included(officials):
     chains_before = set(cluster.other_chains.values_list("pk", flat=True))
     original = cluster.history.order_by("-history_date", "-history_id").first()
     other = IndustryChain.objects.exclude(pk__in=chains_before).exclude(pk=cluster.primary_chain_id).first()
-    edit(officials["admin"], cluster, name_en="Wrongly renamed", space_m2="50000",
-         space_source=str(source().pk), other_chains=[str(pk) for pk in chains_before | {other.pk}])
+    edit(
+        officials["admin"],
+        cluster,
+        name_en="Wrongly renamed",
+        space_m2="50000",
+        space_source=str(source().pk),
+        other_chains=[str(pk) for pk in chains_before | {other.pk}],
+    )
     changed = Cluster.objects.get(pk=cluster.pk)
     assert changed.name_en == "Wrongly renamed" and other.pk in set(changed.other_chains.values_list("pk", flat=True))
 

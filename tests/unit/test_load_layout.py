@@ -1,4 +1,5 @@
 """load_layout: the 2025 layout from seeds/ and geodata/, validated, all-or-nothing, idempotent, edit-keeping."""
+
 import io
 import json
 import shutil
@@ -9,8 +10,7 @@ from django.core.management import CommandError, call_command
 
 from layout import geometry
 from layout.management.commands.load_layout import KINDS, SEEDS_DIR
-from layout.models import (BoundaryStatus, Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario,
-                           Source)
+from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 NO_PUBLISHED_ANCHOR = (5, 6, 8, 10)  # Putuo, Hongkou, Minhang, Jinshan (its coarse point is outside Jinshan)
 
@@ -25,7 +25,8 @@ def snapshot():
     """Every seeded record's identity, last change and seeded values."""
     return {
         (kind.model.__name__, obj.pk): (obj.updated_at, obj.seed_values)
-        for kind in KINDS for obj in kind.model.objects.all()
+        for kind in KINDS
+        for obj in kind.model.objects.all()
     }
 
 
@@ -48,7 +49,11 @@ def test_should_load_the_sixteen_districts_with_boundaries(layout_data):
 def test_should_load_the_ten_chains_four_of_them_trillion_yuan_clusters(layout_data):
     assert IndustryChain.objects.count() == 10
     assert set(IndustryChain.objects.filter(is_trillion_cluster=True).values_list("name_zh", flat=True)) == {
-        "新一代电子信息", "智能网联新能源汽车", "高端装备", "软件和信息服务"}
+        "新一代电子信息",
+        "智能网联新能源汽车",
+        "高端装备",
+        "软件和信息服务",
+    }
     assert len(set(IndustryChain.objects.values_list("colour", flat=True))) == 10
 
 
@@ -97,7 +102,9 @@ def test_named_scenarios_and_projects_should_keep_unknowns_unknown(layout_data):
     assert Scenario.objects.count() == 5
     assert not Scenario.objects.exclude(category=None).exists()
     assert dict(Scenario.objects.exclude(cluster=None).values_list("title_zh", "cluster__number")) == {
-        "人形机器人训练场": 1, "大模型驱动的日间医疗管理智能辅助示范应用": 3}
+        "人形机器人训练场": 1,
+        "大模型驱动的日间医疗管理智能辅助示范应用": 3,
+    }
     investments = dict(Project.objects.values_list("company_zh", "investment_cny"))
     assert investments == {"上海超导科技股份有限公司": 2_500_000_000, "上海伟测半导体科技股份有限公司": None}
 
@@ -120,20 +127,22 @@ def test_an_officials_edit_should_survive_a_reload_until_overwrite(layout_data):
 
     summary = load(overwrite=True)
     assert "1 updated" in summary
-    assert Cluster.objects.get(number=2).name_en == "\"AV Realm\" Shanghai Ultra-HD Audiovisual Industry Cluster"
+    assert Cluster.objects.get(number=2).name_en == '"AV Realm" Shanghai Ultra-HD Audiovisual Industry Cluster'
     assert "0 updated" in load()
 
 
 def test_a_changed_seed_should_update_records_nobody_edited(layout_data, tmp_path):
-    seeds = broken_seeds(tmp_path, "chains.json",
-                         lambda data: data["chains"][0].update(name_en="Integrated circuits (chips)"))
+    seeds = broken_seeds(
+        tmp_path, "chains.json", lambda data: data["chains"][0].update(name_en="Integrated circuits (chips)")
+    )
     assert "1 updated" in load(seeds=str(seeds))
     assert IndustryChain.objects.get(slug="integrated-circuits").name_en == "Integrated circuits (chips)"
 
 
 def test_a_field_new_to_the_seeds_should_fill_records_nobody_edited(db, tmp_path):
-    older = broken_seeds(tmp_path / "older", "clusters.json",
-                         lambda data: [c.pop("lead_track_en") for c in data["clusters"]])
+    older = broken_seeds(
+        tmp_path / "older", "clusters.json", lambda data: [c.pop("lead_track_en") for c in data["clusters"]]
+    )
     load(seeds=str(older))
     assert Cluster.objects.get(number=1).lead_track_en == ""
 
@@ -156,7 +165,10 @@ def test_a_negative_space_should_fail_naming_file_record_field_and_save_nothing(
 
 def test_an_unknown_reference_should_fail_with_a_clear_message(db, tmp_path):
     seeds = broken_seeds(tmp_path, "clusters.json", lambda data: data["clusters"][4].update(district="310199"))
-    with pytest.raises(CommandError, match=r"clusters\.json, cluster 'putuo-intelligent-software': district: "
-                                           r"there is no district with adcode '310199'"):
+    with pytest.raises(
+        CommandError,
+        match=r"clusters\.json, cluster 'putuo-intelligent-software': district: "
+        r"there is no district with adcode '310199'",
+    ):
         load(seeds=str(seeds))
     assert Cluster.objects.count() == 0

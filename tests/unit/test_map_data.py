@@ -1,5 +1,6 @@
 """What the map page gives its scripts (layout.map_data and pages.map_config): filter choices, the search
 index, project points, basemaps, all from published records only."""
+
 import json
 
 import pytest
@@ -34,17 +35,26 @@ def test_filter_choices_count_the_published_clusters_each_keeps():
     assert chains["integrated-circuits"] == 0
     # The source gives no scenario a category: every category keeps none, and says so.
     assert [(c["value"], c["count"]) for c in filters["categories"]] == [
-        (category.value, 0) for category in ScenarioCategory]
+        (category.value, 0) for category in ScenarioCategory
+    ]
     districts = {d["value"]: d["count"] for d in filters["districts"]}
     assert len(districts) == 16 and sum(districts.values()) == 14
     assert districts["310101"] == 0  # Huangpu has no cluster
 
 
 def test_a_published_scenario_category_puts_its_cluster_under_that_filter():
-    Scenario.objects.create(title_zh="孵化", cluster=Cluster.objects.get(slug=XUHUI), is_published=True,
-                            category=ScenarioCategory.INCUBATION)
-    Scenario.objects.create(title_zh="草稿", cluster=Cluster.objects.get(slug=PUTUO), is_published=False,
-                            category=ScenarioCategory.INCUBATION)
+    Scenario.objects.create(
+        title_zh="孵化",
+        cluster=Cluster.objects.get(slug=XUHUI),
+        is_published=True,
+        category=ScenarioCategory.INCUBATION,
+    )
+    Scenario.objects.create(
+        title_zh="草稿",
+        cluster=Cluster.objects.get(slug=PUTUO),
+        is_published=False,
+        category=ScenarioCategory.INCUBATION,
+    )
     result = data()
     assert result["clusters"][XUHUI]["categories"] == ["incubation"]
     assert result["clusters"][PUTUO]["categories"] == []  # a draft scenario counts for nothing
@@ -62,16 +72,19 @@ def test_each_cluster_opens_inside_its_area_or_else_its_district():
         assert Point(gcj_lon, gcj_lat).distance(geometry.wgs84_to_gcj02(Point(lon, lat))) < 1e-6
 
 
-@pytest.mark.parametrize("language, typed, kind, target", [
-    ("en", "Changxing Marine Equipment Industry Base", "cluster", {"cluster": "changxing-marine-equipment"}),
-    ("zh-hans", "长兴海洋装备产业基地", "cluster", {"cluster": "changxing-marine-equipment"}),
-    ("en", "Jiading", "district", {"district": "310114"}),
-    ("zh-hans", "嘉定区", "district", {"district": "310114"}),
-    ("en", "Biomedicine", "chain", {"chain": "biomedicine"}),
-    ("zh-hans", "生物医药", "chain", {"chain": "biomedicine"}),
-    ("en", "Humanoid-robot training ground", "scenario", {"cluster": ZHANGJIANG}),
-    ("zh-hans", "伟测科技上海总部基地", "project", {"district": PUDONG}),
-])
+@pytest.mark.parametrize(
+    "language, typed, kind, target",
+    [
+        ("en", "Changxing Marine Equipment Industry Base", "cluster", {"cluster": "changxing-marine-equipment"}),
+        ("zh-hans", "长兴海洋装备产业基地", "cluster", {"cluster": "changxing-marine-equipment"}),
+        ("en", "Jiading", "district", {"district": "310114"}),
+        ("zh-hans", "嘉定区", "district", {"district": "310114"}),
+        ("en", "Biomedicine", "chain", {"chain": "biomedicine"}),
+        ("zh-hans", "生物医药", "chain", {"chain": "biomedicine"}),
+        ("en", "Humanoid-robot training ground", "scenario", {"cluster": ZHANGJIANG}),
+        ("zh-hans", "伟测科技上海总部基地", "project", {"district": PUDONG}),
+    ],
+)
 def test_search_index_holds_every_name_in_both_languages_with_where_it_leads(language, typed, kind, target):
     index = data(language)["search"]
     found = [e for e in index if e["kind"] == kind and typed in e["terms"]]
@@ -150,8 +163,10 @@ def test_map_config_names_its_approval_number_gcj02_sources_and_compare_page(set
         config = pages.map_config()
         compare = reverse("cluster_compare")
     assert config["approvalNumber"] == "GS(2025)1234号"
-    assert config["gcj02"] == {"districts": "/api/v1/districts.geojson?datum=gcj02",
-                               "clusters": "/api/v1/clusters.geojson?datum=gcj02"}
+    assert config["gcj02"] == {
+        "districts": "/api/v1/districts.geojson?datum=gcj02",
+        "clusters": "/api/v1/clusters.geojson?datum=gcj02",
+    }
     assert config["compareUrl"] == compare and (config["compareMin"], config["compareMax"]) == (2, 4)
     assert config["language"] == "en"
     for label in config["districtLabels"]:

@@ -1,4 +1,5 @@
 """The OpenAPI description says what the API really answers: every documented path validated, then fuzzed by schemathesis."""
+
 import jsonschema
 import pytest
 import schemathesis
@@ -24,17 +25,30 @@ def response_schema(document, path, status="200"):
 def test_the_document_is_served_at_its_stable_address_and_describes_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/v1/", "/api/v1/districts.geojson", "/api/v1/clusters.geojson",
-                                      "/api/v1/scenarios.json", "/api/v1/projects.json", "/api/v1/chains.json",
-                                      "/api/v1/headline.json"}
+    assert set(document["paths"]) == {
+        "/api/v1/",
+        "/api/v1/districts.geojson",
+        "/api/v1/clusters.geojson",
+        "/api/v1/scenarios.json",
+        "/api/v1/projects.json",
+        "/api/v1/chains.json",
+        "/api/v1/headline.json",
+    }
     chain_values = document["components"]["parameters"]["chain"]["schema"]["enum"]
     assert "biomedicine" in chain_values
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"lang": "en"}, {"lang": "zh-hans", "datum": "gcj02"}, {"chain": "biomedicine"},
-    {"district": "310115"}, {"category": ScenarioCategory.DEMONSTRATION},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"lang": "en"},
+        {"lang": "zh-hans", "datum": "gcj02"},
+        {"chain": "biomedicine"},
+        {"district": "310115"},
+        {"category": ScenarioCategory.DEMONSTRATION},
+    ],
+)
 def test_every_documented_path_answers_with_a_body_that_validates_against_its_schema(client, params):
     document = openapi.document()
     for path, item in document["paths"].items():
@@ -42,16 +56,18 @@ def test_every_documented_path_answers_with_a_body_that_validates_against_its_sc
         query = {name: value for name, value in params.items() if name in names}
         response = client.get(path, query)
         assert response.status_code == 200, (path, query)
-        jsonschema.validate(response.json(), response_schema(document, path),
-                            cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(response.json(), response_schema(document, path), cls=jsonschema.Draft202012Validator)
 
 
 def test_a_refused_parameter_answers_with_the_documented_error(client):
     document = openapi.document()
     response = client.get("/api/v1/clusters.geojson", {"datum": "bd09"})
     assert response.status_code == 400
-    jsonschema.validate(response.json(), response_schema(document, "/api/v1/clusters.geojson", "400"),
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        response.json(),
+        response_schema(document, "/api/v1/clusters.geojson", "400"),
+        cls=jsonschema.Draft202012Validator,
+    )
 
 
 def test_the_schemas_are_strict_enough_to_catch_drift(client):
@@ -60,8 +76,9 @@ def test_the_schemas_are_strict_enough_to_catch_drift(client):
     body = client.get("/api/v1/headline.json").json()
     body["figures"][0]["undocumented"] = 1
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(body, response_schema(document, "/api/v1/headline.json"),
-                            cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(
+            body, response_schema(document, "/api/v1/headline.json"), cls=jsonschema.Draft202012Validator
+        )
 
 
 def operations():
@@ -87,6 +104,7 @@ def keep_test_connection():
 def test_schemathesis_finds_no_answer_that_breaks_the_description(mode, keep_test_connection):
     checked = []
     for operation in operations():
+
         @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def check(case):

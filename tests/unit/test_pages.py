@@ -1,4 +1,5 @@
 """What the scenarios, projects, comparison and cluster pages show, shaped in layout.pages."""
+
 import json
 
 import pytest
@@ -49,7 +50,8 @@ def test_projects_page_says_how_many_of_the_21_are_in_our_data():
         context = pages.projects_context()
     assert context["share_text"] == "2 of 21"
     assert {p["project"].name_zh for p in context["projects"]} == set(
-        Project.objects.published().values_list("name_zh", flat=True))
+        Project.objects.published().values_list("name_zh", flat=True)
+    )
 
 
 def test_an_unpublished_headline_total_reads_not_published_never_zero():
@@ -58,12 +60,15 @@ def test_an_unpublished_headline_total_reads_not_published_never_zero():
         assert pages.scenarios_context()["share_text"] == "5 (total not published)"
 
 
-@pytest.mark.parametrize("values, slugs", [
-    (["a,b,c"], ["a", "b", "c"]),
-    (["a", "b"], ["a", "b"]),
-    ([" a , b,,a "], ["a", "b"]),
-    ([], []),
-])
+@pytest.mark.parametrize(
+    "values, slugs",
+    [
+        (["a,b,c"], ["a", "b", "c"]),
+        (["a", "b"], ["a", "b"]),
+        ([" a , b,,a "], ["a", "b"]),
+        ([], []),
+    ],
+)
 def test_requested_clusters_are_read_from_a_shared_link_or_the_form(values, slugs):
     assert pages.requested_slugs(values) == slugs
 
@@ -101,13 +106,19 @@ def test_the_same_figure_reads_the_same_in_the_comparison_the_map_and_the_detail
 def test_each_column_removes_only_its_own_cluster():
     columns = pages.compare_context([ZHANGJIANG, XUHUI, PUTUO])["columns"]
     assert [c["remove_query"] for c in columns] == [
-        f"?clusters={XUHUI},{PUTUO}", f"?clusters={ZHANGJIANG},{PUTUO}", f"?clusters={ZHANGJIANG},{XUHUI}"]
+        f"?clusters={XUHUI},{PUTUO}",
+        f"?clusters={ZHANGJIANG},{PUTUO}",
+        f"?clusters={ZHANGJIANG},{XUHUI}",
+    ]
 
 
-@pytest.mark.parametrize("count, message, refused", [
-    (1, "Choose at least 2 clusters to compare (you chose 1).", False),
-    (5, "Choose at most 4 clusters to compare (you chose 5).", True),
-])
+@pytest.mark.parametrize(
+    "count, message, refused",
+    [
+        (1, "Choose at least 2 clusters to compare (you chose 1).", False),
+        (5, "Choose at most 4 clusters to compare (you chose 5).", True),
+    ],
+)
 def test_comparing_too_few_or_too_many_clusters_says_what_to_do(count, message, refused):
     slugs = list(Cluster.objects.values_list("slug", flat=True)[:count])
     with translation.override("en"):

@@ -1,4 +1,5 @@
 """Excel and CSV: officials export, edit and import the tables, previewed by row, applied all or nothing."""
+
 import io
 import re
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.officials import (JIADING, XUHUI, cluster_in, fast_password_hashing, officials)  # noqa: F401
+from tests.unit.officials import JIADING, XUHUI, cluster_in, fast_password_hashing, officials  # noqa: F401
 
 XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
 CONTENT = {XLSX: "xlsx", CSV: "csv"}
@@ -38,8 +39,10 @@ def dry_run(client, model, dataset, file_format):
     content = dataset.export(CONTENT[file_format])
     content = content.encode("utf-8") if isinstance(content, str) else content
     upload = SimpleUploadedFile(f"table.{CONTENT[file_format]}", content)
-    response = client.post(reverse(f"admin:layout_{model._meta.model_name}_import"),
-                           {"format": file_format, "import_file": upload, "resource": "0"})
+    response = client.post(
+        reverse(f"admin:layout_{model._meta.model_name}_import"),
+        {"format": file_format, "import_file": upload, "resource": "0"},
+    )
     assert response.status_code == 200
     return response
 
@@ -48,8 +51,11 @@ def confirm(client, model, preview):
     confirm_form = preview.context.get("confirm_form")
     assert confirm_form is not None, "the preview refused the file"
     data = {name: confirm_form.initial.get(name, field.initial) for name, field in confirm_form.fields.items()}
-    return client.post(reverse(f"admin:layout_{model._meta.model_name}_process_import"),
-                       {k: v for k, v in data.items() if v is not None}, follow=True)
+    return client.post(
+        reverse(f"admin:layout_{model._meta.model_name}_process_import"),
+        {k: v for k, v in data.items() if v is not None},
+        follow=True,
+    )
 
 
 @pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
@@ -104,8 +110,9 @@ def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(of
     base = dry_run(officials["admin"], Cluster, csv_rows(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
     confirm(officials["admin"], Cluster, base)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 130_000
-    both = dry_run(officials["admin"], Cluster,
-                   csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV)
+    both = dry_run(
+        officials["admin"], Cluster, csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV
+    )
     assert both.context.get("confirm_form") is None
     assert "disagree: fill only one" in both.content.decode()
 
@@ -136,9 +143,11 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
 def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
     xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
     Source.objects.create(key="temporary", title="A source deleted before the import is confirmed")
-    table = csv_rows(["slug", "name_en", "space_wan_m2", "space_source"],
-                     [xuhui.slug, "Changed first", "11", "article-2025-03-25"],
-                     [jiading.slug, jiading.name_en, "3", "temporary"])
+    table = csv_rows(
+        ["slug", "name_en", "space_wan_m2", "space_source"],
+        [xuhui.slug, "Changed first", "11", "article-2025-03-25"],
+        [jiading.slug, jiading.name_en, "3", "temporary"],
+    )
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert preview.context.get("confirm_form") is not None
     Source.objects.filter(key="temporary").delete()
@@ -150,8 +159,9 @@ def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
 
 def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
     jiading = cluster_in(JIADING)
-    preview = dry_run(officials["jiading"], Cluster,
-                      csv_rows(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV)
+    preview = dry_run(
+        officials["jiading"], Cluster, csv_rows(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV
+    )
     confirm(officials["jiading"], Cluster, preview)
     live = Cluster.objects.get(pk=jiading.pk)
     assert live.name_en == jiading.name_en and live.draft["values"] == {"name_en": "Imported name"}
@@ -159,8 +169,10 @@ def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
 
 
 def test_new_rows_are_imported_as_drafts(officials):
-    table = csv_rows(["id", "title_zh", "title_en", "cluster", "source"],
-                     ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"])
+    table = csv_rows(
+        ["id", "title_zh", "title_en", "cluster", "source"],
+        ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"],
+    )
     preview = dry_run(officials["jiading"], Scenario, table, CSV)
     assert preview.context["result"].totals["new"] == 1
     confirm(officials["jiading"], Scenario, preview)

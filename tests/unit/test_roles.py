@@ -1,4 +1,5 @@
 """Who may do what: a district editor keeps to their district in every path the admin offers."""
+
 import io
 
 import pytest
@@ -7,8 +8,16 @@ from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, can_publish, ensure_roles
-from tests.unit.officials import (JIADING, XUHUI, change_form_data, change_url, changelist_url, cluster_in,  # noqa: F401
-                                  fast_password_hashing, officials)
+from tests.unit.officials import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    changelist_url,
+    cluster_in,  # noqa: F401
+    fast_password_hashing,
+    officials,
+)
 
 
 def test_the_three_roles_exist_with_their_permissions(db):
@@ -26,8 +35,10 @@ def test_district_editor_lists_only_their_districts_records(officials):
     clusters = jiading.get(changelist_url(Cluster)).context["cl"].result_list
     assert [c.district.adcode for c in clusters] == [JIADING]
     projects = jiading.get(changelist_url(Project)).context["cl"].result_list
-    assert all(JIADING in {p.district.adcode if p.district else None,
-                           p.cluster.district.adcode if p.cluster else None} for p in projects)
+    assert all(
+        JIADING in {p.district.adcode if p.district else None, p.cluster.district.adcode if p.cluster else None}
+        for p in projects
+    )
     city = officials["city"].get(changelist_url(Cluster)).context["cl"].result_list
     assert len(city) == Cluster.objects.count() == 14
 
@@ -72,8 +83,10 @@ def test_bulk_action_cannot_reach_another_districts_records(officials):
     xuhui_scenario = Scenario.objects.filter(cluster__district__adcode=XUHUI).first()
     xuhui_scenario.is_published = False
     xuhui_scenario.save()  # a draft, which a district editor could delete if it were theirs
-    response = officials["jiading"].post(changelist_url(Scenario), {
-        "action": "delete_selected", "_selected_action": [str(xuhui_scenario.pk)], "post": "yes"})
+    response = officials["jiading"].post(
+        changelist_url(Scenario),
+        {"action": "delete_selected", "_selected_action": [str(xuhui_scenario.pk)], "post": "yes"},
+    )
     assert response.status_code in (200, 302)
     assert Scenario.objects.filter(pk=xuhui_scenario.pk).exists()
 
@@ -86,8 +99,9 @@ def test_district_editor_may_not_publish_nor_delete_published_records(officials)
     listing = officials["jiading"].get(changelist_url(Cluster))
     assert "publish_selected" not in dict(listing.context["action_form"].fields["action"].choices)
     Cluster.objects.filter(pk=jiading_cluster.pk).update(is_published=False)
-    officials["jiading"].post(changelist_url(Cluster), {
-        "action": "publish_selected", "_selected_action": [str(jiading_cluster.pk)]})
+    officials["jiading"].post(
+        changelist_url(Cluster), {"action": "publish_selected", "_selected_action": [str(jiading_cluster.pk)]}
+    )
     assert not Cluster.objects.get(pk=jiading_cluster.pk).is_published  # the action is not theirs
     Cluster.objects.filter(pk=jiading_cluster.pk).update(is_published=True)
     delete = officials["jiading"].get(reverse("admin:layout_cluster_delete", args=[jiading_cluster.pk]))
@@ -102,11 +116,13 @@ def _csv(resource_rows, headers):
 
 def test_import_of_another_districts_record_is_refused_and_nothing_changes(officials):
     jiading_cluster, xuhui = cluster_in(JIADING), cluster_in(XUHUI)
-    upload = _csv([[jiading_cluster.slug, "Jiading renamed"], [xuhui.slug, "Xuhui renamed by Jiading"]],
-                  ["slug", "name_en"])
+    upload = _csv(
+        [[jiading_cluster.slug, "Jiading renamed"], [xuhui.slug, "Xuhui renamed by Jiading"]], ["slug", "name_en"]
+    )
     upload.name = "clusters.csv"
-    response = officials["jiading"].post(reverse("admin:layout_cluster_import"), {
-        "format": "1", "import_file": upload, "resource": "0"})
+    response = officials["jiading"].post(
+        reverse("admin:layout_cluster_import"), {"format": "1", "import_file": upload, "resource": "0"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "another district" in html
@@ -116,18 +132,22 @@ def test_import_of_another_districts_record_is_refused_and_nothing_changes(offic
 
 
 def test_import_may_not_create_a_record_in_another_district(officials):
-    upload = _csv([["new-xuhui", "99", "新集聚区", "New cluster", XUHUI]],
-                  ["slug", "number", "name_zh", "name_en", "district"])
+    upload = _csv(
+        [["new-xuhui", "99", "新集聚区", "New cluster", XUHUI]], ["slug", "number", "name_zh", "name_en", "district"]
+    )
     upload.name = "clusters.csv"
-    response = officials["jiading"].post(reverse("admin:layout_cluster_import"), {
-        "format": "1", "import_file": upload, "resource": "0"})
+    response = officials["jiading"].post(
+        reverse("admin:layout_cluster_import"), {"format": "1", "import_file": upload, "resource": "0"}
+    )
     assert "another district" in response.content.decode()
     assert not Cluster.objects.filter(slug="new-xuhui").exists()
 
 
 def test_export_holds_only_the_district_editors_records(officials):
-    response = officials["jiading"].post(reverse("admin:layout_cluster_export"), {
-        "format": "1", "resource": "0", **{f"clusterresource_{name}": "on" for name in ["slug", "district"]}})
+    response = officials["jiading"].post(
+        reverse("admin:layout_cluster_export"),
+        {"format": "1", "resource": "0", **{f"clusterresource_{name}": "on" for name in ["slug", "district"]}},
+    )
     assert response.status_code == 200
     rows = tablib.Dataset().load(response.content.decode("utf-8"), format="csv")
     assert rows["district"] == [JIADING]
@@ -150,11 +170,21 @@ def test_a_superuser_gives_a_district_editor_their_district_on_the_user_page(off
     page = officials["admin"].get(url)
     assert page.status_code == 200 and "district (for a district editor)" in page.content.decode().lower()
     xuhui = District.objects.get(adcode=XUHUI)
-    data = {"username": user.username, "email": user.email, "is_active": "on", "is_staff": "on",
-            "groups": [str(g.pk) for g in user.groups.all()], "date_joined_0": "2025-03-25",
-            "date_joined_1": "09:00:00", "editor_profile-TOTAL_FORMS": "1", "editor_profile-INITIAL_FORMS": "0",
-            "editor_profile-MIN_NUM_FORMS": "0", "editor_profile-MAX_NUM_FORMS": "1",
-            "editor_profile-0-district": str(xuhui.pk), "editor_profile-0-user": str(user.pk)}
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [str(g.pk) for g in user.groups.all()],
+        "date_joined_0": "2025-03-25",
+        "date_joined_1": "09:00:00",
+        "editor_profile-TOTAL_FORMS": "1",
+        "editor_profile-INITIAL_FORMS": "0",
+        "editor_profile-MIN_NUM_FORMS": "0",
+        "editor_profile-MAX_NUM_FORMS": "1",
+        "editor_profile-0-district": str(xuhui.pk),
+        "editor_profile-0-user": str(user.pk),
+    }
     response = officials["admin"].post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert EditorProfile.objects.get(user=user).district == xuhui

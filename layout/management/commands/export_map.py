@@ -1,4 +1,5 @@
 """Write the layout as one standalone HTML map (folium, every asset inlined) that opens with no network."""
+
 from pathlib import Path
 
 from django.conf import settings
@@ -9,13 +10,19 @@ from layout import offline_map
 
 
 class Command(BaseCommand):
-    help = ("Write the published layout as a standalone HTML map: Leaflet, styles and data inlined, no tiles, "
-            "nothing fetched, so it opens from a USB stick.")
+    help = (
+        "Write the published layout as a standalone HTML map: Leaflet, styles and data inlined, no tiles, "
+        "nothing fetched, so it opens from a USB stick."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", required=True, help="The HTML file to write (its folder must exist).")
-        parser.add_argument("--lang", default=settings.LANGUAGE_CODE,
-                            choices=[code for code, _name in settings.LANGUAGES], help="Language of the map.")
+        parser.add_argument(
+            "--lang",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Language of the map.",
+        )
 
     def handle(self, *args, output, lang, **options):
         path = Path(output)

@@ -1,4 +1,5 @@
 """Load the 2025 layout from seeds/ and geodata/ into the database, keeping what officials have edited."""
+
 import datetime
 import json
 from dataclasses import dataclass, field
@@ -10,8 +11,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
-from layout.models import (BoundaryStatus, Cluster, District, HeadlineFigure, IndustryChain, Project,
-                           PublishedModel, Scenario, Source)
+from layout.models import (
+    BoundaryStatus,
+    Cluster,
+    District,
+    HeadlineFigure,
+    IndustryChain,
+    Project,
+    PublishedModel,
+    Scenario,
+    Source,
+)
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 GEODATA_DIR = Path(settings.BASE_DIR) / "geodata"
@@ -38,8 +48,7 @@ KINDS = [
     Kind("source", Source, "sources.json", "sources", "key"),
     Kind("district", District, "districts.json", "districts", "adcode"),
     Kind("industry chain", IndustryChain, "chains.json", "chains", "slug"),
-    Kind("cluster", Cluster, "clusters.json", "clusters", "slug",
-         frozenset({"indicative_extent_km2"})),
+    Kind("cluster", Cluster, "clusters.json", "clusters", "slug", frozenset({"indicative_extent_km2"})),
     Kind("scenario", Scenario, "scenarios.json", "scenarios", "title_zh"),
     Kind("project", Project, "projects.json", "projects", "name_zh"),
     Kind("headline figure", HeadlineFigure, "headline.json", "figures", "key"),
@@ -72,8 +81,7 @@ def normal(model_field, value):
 
 def untouched(last_seeded, now):
     """True if every field the loader last wrote still holds that value."""
-    return bool(last_seeded) and all(now.get(name) == value for name, value in last_seeded.items()
-                                     if name in now)
+    return bool(last_seeded) and all(now.get(name) == value for name, value in last_seeded.items() if name in now)
 
 
 class Loader:
@@ -91,7 +99,7 @@ class Loader:
         data = read_json(path)
         records = data.get(kind.list_key) if isinstance(data, dict) else None
         if not isinstance(records, list):
-            raise SeedError(f"{path}: expected an object with a list \"{kind.list_key}\".")
+            raise SeedError(f'{path}: expected an object with a list "{kind.list_key}".')
         extra = getattr(self, f"extra_{kind.list_key}", None)
         # The seeds are the layout as announced: published unless a seed says otherwise.
         defaults = {"is_published": True} if issubclass(kind.model, PublishedModel) else {}
@@ -108,8 +116,10 @@ class Loader:
             self._district_features = {f["properties"]["adcode"]: f for f in read_json(geo_path)["features"]}
         feature = self._district_features.get(record.get("adcode"))
         if feature is None:
-            raise SeedError(f"{path}, district record {index}: adcode {record.get('adcode')!r} has no boundary "
-                            f"in {self.geodata_dir / DISTRICT_BOUNDARIES}.")
+            raise SeedError(
+                f"{path}, district record {index}: adcode {record.get('adcode')!r} has no boundary "
+                f"in {self.geodata_dir / DISTRICT_BOUNDARIES}."
+            )
         return {"boundary": feature["geometry"], "boundary_source": data.get("boundary_source")}
 
     def extra_clusters(self, data, record, path, index):
@@ -121,16 +131,23 @@ class Loader:
             known = {r.get("slug") for r in data.get("clusters", [])}
             unknown = sorted(set(self._cluster_features) - known)
             if unknown:
-                raise SeedError(f"{geo_path}: boundaries for clusters not in {path}: {', '.join(unknown)}. "
-                                f"Rebuild it with `manage.py build_cluster_boundaries`.")
+                raise SeedError(
+                    f"{geo_path}: boundaries for clusters not in {path}: {', '.join(unknown)}. "
+                    f"Rebuild it with `manage.py build_cluster_boundaries`."
+                )
         feature = self._cluster_features.get(record.get("slug"))
         if feature is None:
             return {"boundary": None, "boundary_status": BoundaryStatus.INDICATIVE, "boundary_method": ""}
         if not record.get("anchor"):
-            raise SeedError(f"{path}, cluster {record.get('slug')!r}: it has a boundary in {CLUSTER_BOUNDARIES} "
-                            f"but no anchor: rebuild it with `manage.py build_cluster_boundaries`.")
-        return {"boundary": feature["geometry"], "boundary_status": BoundaryStatus.INDICATIVE,
-                "boundary_method": feature["properties"]["boundary_method"]}
+            raise SeedError(
+                f"{path}, cluster {record.get('slug')!r}: it has a boundary in {CLUSTER_BOUNDARIES} "
+                f"but no anchor: rebuild it with `manage.py build_cluster_boundaries`."
+            )
+        return {
+            "boundary": feature["geometry"],
+            "boundary_status": BoundaryStatus.INDICATIVE,
+            "boundary_method": feature["properties"]["boundary_method"],
+        }
 
     # Converting --------------------------------------------------------------------------------
     def where(self, kind, path, index, record):
@@ -142,8 +159,10 @@ class Loader:
             return None
         table = self.references.setdefault(related_model, {})
         if key not in table:
-            raise SeedError(f"{where}: {name}: there is no {related_model._meta.verbose_name} with "
-                            f"{REFERENCE_KEYS[related_model]} {key!r}.")
+            raise SeedError(
+                f"{where}: {name}: there is no {related_model._meta.verbose_name} with "
+                f"{REFERENCE_KEYS[related_model]} {key!r}."
+            )
         return table[key]
 
     def convert(self, kind, path, index, record):
@@ -156,8 +175,10 @@ class Loader:
             try:
                 model_field = kind.model._meta.get_field(name)
             except Exception:
-                raise SeedError(f"{where}: unknown field {name!r} (a {kind.label} has no such field; "
-                                f"a comment for people goes in a field ending in \"_note\").") from None
+                raise SeedError(
+                    f"{where}: unknown field {name!r} (a {kind.label} has no such field; "
+                    f'a comment for people goes in a field ending in "_note").'
+                ) from None
             if not model_field.editable and not model_field.is_relation:
                 raise SeedError(f"{where}: {name}: this field is not set by seeds.")
             if model_field.many_to_many:
@@ -188,7 +209,9 @@ class Loader:
                 current[name] = sorted(str(getattr(o, key)) for o in getattr(instance, name).all())
             elif model_field.is_relation:
                 related = getattr(instance, name)
-                current[name] = None if related is None else str(getattr(related, REFERENCE_KEYS[model_field.related_model]))
+                current[name] = (
+                    None if related is None else str(getattr(related, REFERENCE_KEYS[model_field.related_model]))
+                )
             else:
                 current[name] = normal(model_field, getattr(instance, name))
         return current
@@ -223,9 +246,11 @@ class Loader:
                 else:
                     self.counts["kept"] += 1
                     self.kept.append(f"{kind.label} {key}")
-        self.references[kind.model] = {
-            getattr(o, REFERENCE_KEYS[kind.model]): o for o in kind.model.objects.all()
-        } if kind.model in REFERENCE_KEYS else {}
+        self.references[kind.model] = (
+            {getattr(o, REFERENCE_KEYS[kind.model]): o for o in kind.model.objects.all()}
+            if kind.model in REFERENCE_KEYS
+            else {}
+        )
 
     def existing(self, kind):
         queryset = kind.model.objects.all()
@@ -272,8 +297,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seeds", default=str(SEEDS_DIR), help="Seed directory (default: %(default)s)")
         parser.add_argument("--geodata", default=str(GEODATA_DIR), help="Geodata directory (default: %(default)s)")
-        parser.add_argument("--overwrite", action="store_true",
-                            help="Replace records that officials have edited with the seed values.")
+        parser.add_argument(
+            "--overwrite", action="store_true", help="Replace records that officials have edited with the seed values."
+        )
 
     def handle(self, *args, **options):
         loader = Loader(options["seeds"], options["geodata"], options["overwrite"])
@@ -283,8 +309,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"kept (edited by an official): {name}")
         if options["verbosity"] == 0:
             return
-        kept = (f"kept {counts['kept']} edited records (--overwrite replaces them)" if counts["kept"]
-                else "kept 0 edited records")
+        kept = (
+            f"kept {counts['kept']} edited records (--overwrite replaces them)"
+            if counts["kept"]
+            else "kept 0 edited records"
+        )
         self.stdout.write(
             f"Layout loaded: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {kept}."

@@ -1,12 +1,15 @@
 """Restore all layout data from a backup_layout file: all or nothing."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from layout import backup
 
 
 class Command(BaseCommand):
-    help = ("Make the layout exactly what a backup_layout file holds (records not in it are deleted). "
-            "Everything is checked first: if any record is invalid, nothing changes.")
+    help = (
+        "Make the layout exactly what a backup_layout file holds (records not in it are deleted). "
+        "Everything is checked first: if any record is invalid, nothing changes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A file written by backup_layout")
