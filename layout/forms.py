@@ -418,7 +418,7 @@ class InlineRowForm(LayoutModelForm):
         )
 
     def deleted_error(self, deleted):
-        who = "%s at %s" % history.who_and_when(deleted) if deleted is not None else _("someone else")
+        who = "{} at {}".format(*history.who_and_when(deleted)) if deleted is not None else _("someone else")
         return forms.ValidationError(
             format_html(
                 "{} {}",

@@ -5,7 +5,6 @@ from collections import Counter
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from shapely.geometry import Point
 
 from layout import drafts, formats, geometry
 from layout.models import District, IndustryChain, Project, Scenario, ScenarioCategory

@@ -135,7 +135,7 @@ class LayoutResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         """Either unit may be given; both, only if they agree."""
-        for in_unit, (in_base, factor) in UNIT_COLUMNS.items():
+        for in_unit, (in_base, _factor) in UNIT_COLUMNS.items():
             if in_unit not in self.fields or in_base not in self.fields:
                 continue
             given = {name: row.get(name) for name in (in_unit, in_base) if name in row}

@@ -1,13 +1,114 @@
-"""Shared fixtures: the 2025 layout loaded into the test database by the real loader."""
+"""Shared fixtures: the 2025 layout loaded once per test database by the real loader, then kept or emptied per test."""
+
+import json
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import translation
+
+# Each test sees the layout only if it asks for `layout_data`; any other test that uses the database
+# sees the layout's tables empty, as it would if the seeds were loaded per test.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+class Seeds:
+    """The rows `load_layout` writes into the layout's tables, read back once, so that a database flushed by a
+    transactional test gets them again in milliseconds instead of the loader's validation of every record."""
+
+    def __init__(self):
+        self.tables = {}  # table name -> (columns, rows), in the order the loader first wrote them
+
+    @staticmethod
+    def layout_tables():
+        return [model._meta.db_table for model in apps.get_app_config("layout").get_models(include_auto_created=True)]
+
+    def load(self):
+        """Run the real loader into empty layout tables and remember what it wrote."""
+        self.empty(self.layout_tables())
+        call_command("load_layout", verbosity=0)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table in self.layout_tables():
+                cursor.execute(f"SELECT * FROM {quote(table)}")
+                rows = cursor.fetchall()
+                if rows:
+                    columns = [column[0] for column in cursor.description]
+                    self.tables[table] = (columns, [tuple(map(self.parameter, row)) for row in rows])
+
+    @staticmethod
+    def parameter(value):
+        # PostgreSQL's driver reads jsonb as dict/list but will not write them back as parameters.
+        return json.dumps(value) if isinstance(value, (dict, list)) else value
+
+    def present(self):
+        table, (_columns, rows) = next(iter(self.tables.items()))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            return cursor.fetchone()[0] == len(rows)
+
+    def ensure_present(self):
+        """The seeds in the database: already there in a rolled-back test, written again after a flush."""
+        if self.present():
+            return
+        quote = connection.ops.quote_name
+        # One transaction: foreign keys are checked at its end, whatever the order the tables are written in.
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.empty(self.tables)
+            for table, (columns, rows) in self.tables.items():
+                names = ", ".join(quote(column) for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+            # PostgreSQL's id sequences do not see ids written explicitly; the next record would collide.
+            models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in self.tables]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+    @staticmethod
+    def empty(tables):
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in reversed(list(tables)):
+                cursor.execute(f"DELETE FROM {quote(table)}")
+
+
+SEEDS = Seeds()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated by pytest-django, with the 2025 layout loaded once by `load_layout`."""
+    with django_db_blocker.unblock():
+        SEEDS.load()
 
 
 @pytest.fixture
 def layout_data(db):
-    """The districts and the 2025 layout, loaded from geodata/ and seeds/ by `load_layout`."""
-    call_command("load_layout", verbosity=0)
+    """The districts and the 2025 layout as `load_layout` loads them from geodata/ and seeds/ (loaded once per
+    test database; the test's transaction rolls back whatever the test changes)."""
+    SEEDS.ensure_present()
+
+
+@pytest.fixture(autouse=True)
+def _empty_layout_unless_asked(request):
+    """A test that uses the database without asking for `layout_data` gets the layout's tables empty."""
+    uses_database = request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames)
+    if not uses_database or "layout_data" in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    Seeds.empty(SEEDS.tables)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_a_fresh_process():
+    """Every test starts in the site's default language, as a fresh process would, whatever the test before it
+    activated: a test that needs another language says so."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_sessionstart(session):

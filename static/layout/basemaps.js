@@ -155,7 +155,7 @@ function layersIcon() {
 // WGS-84 → GCJ-02 for a point the browser finds itself (locate me); shapes come shifted from the API.
 // The published algorithm (as prcoords' wgs_gcj), outside China no shift.
 const GCJ_A = 6378245.0;
-const GCJ_EE = 0.00669342162296594323;
+const GCJ_EE = 0.006693421622965943; // 0.00669342162296594323 as a double
 
 function shiftLat(x, y) {
   let ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));

@@ -1,4 +1,5 @@
-"""Browser fixtures: one headless Debian chromium per session, a page that records what went wrong."""
+"""Browser fixtures: one Debian chromium per session, and the one way to open a page on it, which fails the story
+on any console error, page error, failed request or request to another host."""
 
 import os
 from dataclasses import dataclass, field
@@ -6,7 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import SEEDS
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is deliberate.
@@ -23,6 +25,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# HEADED=1 shows the browser (on a desktop, or under xvfb-run); HEADED=500 also slows each step by 500 ms.
+HEADED = os.environ.get("HEADED", "")
+# What a laptop visitor's browser is, unless a story says otherwise. Motion is reduced so that what a story
+# measures (colours, positions) is the final state, not a frame of a fade or a slide.
+DEFAULT_CONTEXT = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB", "reduced_motion": "reduce"}
+# Chromium cancels what a page still loads (its favicon, a superseded fetch) when it navigates away or
+# the script aborts it: nothing went wrong on the server.
+ABORTED = "net::ERR_ABORTED"
 
 
 @pytest.fixture(scope="session")
@@ -31,69 +41,112 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
+    slow_mo = int(HEADED) if HEADED.isdigit() and int(HEADED) > 1 else 0
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=not HEADED, slow_mo=slow_mo, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def layout_data(transactional_db):
-    """The 2025 layout, committed so that the live server's thread sees it."""
-    call_command("load_layout", verbosity=0)
+    """The 2025 layout, committed so that the live server's thread sees it (written again after each flush)."""
+    SEEDS.ensure_present()
 
 
 @dataclass
 class Visit:
-    """A browser page on the live server, with everything that went wrong while it was open."""
+    """A browser page of its own context (own cookies), with everything that went wrong while it was open."""
 
     page: object
     base_url: str
     console_errors: list = field(default_factory=list)
     failed_requests: list = field(default_factory=list)
     foreign_requests: list = field(default_factory=list)
+    allowed_origins: set = field(default_factory=set)
 
     def goto(self, path):
         self.page.goto(self.base_url + path)
         # The map scripts mark their container once every layer is drawn.
         self.page.wait_for_selector("[data-ready=true]", state="attached", timeout=10_000)
 
+    def allow(self, origin):
+        """Let the page reach another origin the story itself serves (a portal embedding the map, say)."""
+        self.allowed_origins.add(urlsplit(origin).netloc)
+
+    def problems(self):
+        return {
+            name: found
+            for name, found in (
+                ("console errors", self.console_errors),
+                ("failed requests", self.failed_requests),
+                ("requests to another host", self.foreign_requests),
+            )
+            if found
+        }
+
     def assert_clean(self):
-        assert self.console_errors == [], "console errors"
-        assert self.failed_requests == [], "failed requests"
-        assert self.foreign_requests == [], "requests to another host"
+        assert self.problems() == {}
+
+
+def open_page(browser, base_url, **context_options):
+    """A page in a new browser context that may reach only base_url's host (or, for base_url None, only
+    file: and data: addresses), recording console errors, page errors, failed and foreign requests."""
+    context = browser.new_context(**(DEFAULT_CONTEXT | context_options))
+    page = context.new_page()
+    visit = Visit(page=page, base_url=base_url or "")
+    if base_url:
+        visit.allow(base_url)
+
+    def ours(url):
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss"):
+            return parts.netloc in visit.allowed_origins
+        return bool(base_url) or parts.scheme in ("file", "data", "blob", "about")
+
+    def route(route):
+        if ours(route.request.url):
+            route.continue_()
+        else:
+            visit.foreign_requests.append(route.request.url)
+            route.abort()
+
+    def request_failed(request):
+        if ours(request.url) and request.failure != ABORTED:
+            visit.failed_requests.append(f"{request.url}: {request.failure}")
+
+    context.route("**/*", route)
+    page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
+    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    page.on("requestfailed", request_failed)
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and visit.failed_requests.append(f"{response.url}: {response.status}"),
+    )
+    return visit
 
 
 @pytest.fixture
-def visit(browser, live_server, layout_data):
-    live_host = urlsplit(live_server.url).netloc
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    page = context.new_page()
-    record = Visit(page=page, base_url=live_server.url)
+def open_visit(browser, live_server, layout_data):
+    """open_visit(**context_options) -> Visit: a page on the live server, in its own browser context
+    (Playwright's new_context options override DEFAULT_CONTEXT; base_url=None for file: pages). Every page
+    opened is closed before the live server stops, and the story fails if any of them met a problem."""
+    visits = []
 
-    def route(route):
-        url = route.request.url
-        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != live_host:
-            record.foreign_requests.append(url)
-            route.abort()
-        else:
-            route.continue_()
+    def opener(base_url=live_server.url, **context_options):
+        visits.append(open_page(browser, base_url, **context_options))
+        return visits[-1]
 
-    page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
-    page.on("pageerror", lambda error: record.console_errors.append(str(error)))
-    page.on(
-        "requestfailed",
-        lambda request: (
-            urlsplit(request.url).netloc == live_host
-            and record.failed_requests.append(f"{request.url}: {request.failure}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and record.failed_requests.append(f"{response.url}: HTTP {response.status}")
-        ),
-    )
-    yield record
-    context.close()
+    yield opener
+    for visit in visits:
+        visit.page.context.close()
+    problems = [visit.problems() for visit in visits if visit.problems()]
+    assert problems == [], "the browser met problems while the story ran"
+
+
+@pytest.fixture
+def visit(open_visit):
+    """A laptop visitor's page on the live server (see open_visit)."""
+    return open_visit()

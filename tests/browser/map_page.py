@@ -80,11 +80,39 @@ def open_popup_slug(visit):
     )
 
 
-def wait_until_still(visit):
-    """Until the map has finished flying (the page marks its container while the map moves)."""
-    visit.page.wait_for_timeout(100)
-    visit.page.wait_for_function("() => !document.getElementById('cluster-map').dataset.moving")
-    visit.page.wait_for_timeout(150)
+def wait_until_still(visit, map_id="cluster-map"):
+    """Until the map on #map_id has settled: not moving (the page marks its container from movestart to
+    moveend), no Leaflet pan, zoom or fly animation under way, and the same view on two animation frames."""
+    visit.page.wait_for_function(
+        """(mapId) => new Promise((settled) => {
+            const map = document.getElementById(mapId).layoutMap;
+            let last = null;
+            const look = () => {
+                const busy = map.getContainer().dataset.moving || map._animatingZoom || map._flyToFrame
+                    || (map._panAnim && map._panAnim._inProgress);
+                const centre = map.getCenter();
+                const view = busy ? null : `${centre.lat},${centre.lng},${map.getZoom()}`;
+                if (view !== null && view === last) settled(true);
+                else { last = view; requestAnimationFrame(look); }
+            };
+            requestAnimationFrame(look);
+        })""",
+        arg=map_id,
+    )
+
+
+def map_point(target, lat, lon, map_id="cluster-map", within_map=False):
+    """Where (lat, lon) is drawn, as the map on #map_id computes it: [x, y] in the viewport of target (a page
+    or a frame), or within the map's own box with within_map (for locator.click(position=...))."""
+    return target.evaluate(
+        """([lat, lon, mapId, withinMap]) => {
+            const map = document.getElementById(mapId).layoutMap;
+            const point = map.latLngToContainerPoint([lat, lon]);
+            const box = withinMap ? { left: 0, top: 0 } : map.getContainer().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }""",
+        [lat, lon, map_id, within_map],
+    )
 
 
 def drawn_rings(visit, slug, map_id="cluster-map"):

@@ -15,7 +15,8 @@ XUHUI = "xuhui-artificial-intelligence"
 def test_should_have_no_axe_violations_on_the_map(visit, language):
     visit.goto(map_address(language, f"?cluster={XUHUI}&projects=1&compare={XUHUI},changxing-marine-equipment"))
     page = visit.page
-    page.wait_for_selector(".leaflet-popup .cluster-popup")
+    # The popup as it ends its fade (at once, motion being reduced): its colours are the final ones.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     page.locator("#map-search-input").fill("pu")
     page.locator(".map-layers-toggle").click()
     assert page.locator(".project-marker").count() == 1
@@ -29,8 +30,11 @@ def test_should_have_no_axe_violations_in_the_phone_drawer(visit):
     visit.goto(map_address("en"))
     assert not page.locator("#map-panel").is_visible()  # the drawer is closed: the map has the screen
     page.get_by_role("button", name="Search, filter, list").click()
-    page.wait_for_function("() => getComputedStyle(document.getElementById('map-panel')).visibility === 'visible'")
-    page.wait_for_timeout(300)
+    # The drawer as it ends its slide (at once, motion being reduced): in place, fully visible.
+    page.wait_for_function(
+        """() => { const panel = getComputedStyle(document.getElementById('map-panel'));
+                   return panel.visibility === 'visible' && panel.transform === 'none'; }"""
+    )
     assert axe_violations(page) == []
     # Choosing a cluster closes the drawer and shows it on the map.
     page.locator(f'.cluster-item[data-slug="{XUHUI}"] .cluster-select').click()

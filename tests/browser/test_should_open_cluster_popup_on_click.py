@@ -5,23 +5,11 @@ import shapely
 from django.utils import translation
 
 from layout.models import Cluster
+from tests.browser.map_page import map_point
 
 pytestmark = pytest.mark.browser
 
 JIADING = "310114"
-
-
-def pixel_of(visit, lon, lat):
-    """Where (lon, lat) is drawn on the screen, as the map itself computes it."""
-    return visit.page.evaluate(
-        """([lat, lon]) => {
-            const map = document.getElementById("cluster-map").layoutMap;
-            const point = map.latLngToContainerPoint([lat, lon]);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
-        }""",
-        [lat, lon],
-    )
 
 
 def test_should_open_cluster_popup_on_click(visit):
@@ -32,7 +20,7 @@ def test_should_open_cluster_popup_on_click(visit):
     inside = shapely.geometry.shape(cluster.boundary).representative_point()
     visit.goto("/en/")  # the browser asks for en-GB
 
-    x, y = pixel_of(visit, inside.x, inside.y)
+    x, y = map_point(visit.page, inside.y, inside.x)
     # What is under the pointer there is the cluster's own shape, not a panel or label.
     assert visit.page.evaluate("([x, y]) => document.elementFromPoint(x, y).dataset.slug", [x, y]) == cluster.slug
     visit.page.mouse.click(x, y)

@@ -5,6 +5,7 @@ import shapely
 from django.utils import translation
 
 from layout.models import Cluster, District
+from tests.browser.map_page import map_point
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +26,7 @@ def test_should_open_unlocated_cluster_popup_from_district(visit):
     assert hatched.get_attribute("fill").startswith("url(#hatch-")
     assert hatched.get_attribute("stroke-dasharray")  # drawn dashed: not a boundary
 
-    x, y = visit.page.evaluate(
-        """([lat, lon]) => {
-            const map = document.getElementById("cluster-map").layoutMap;
-            const point = map.latLngToContainerPoint([lat, lon]);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
-        }""",
-        [inside.y, inside.x],
-    )
+    x, y = map_point(visit.page, inside.y, inside.x)
     visit.page.mouse.click(x, y)
     popup = visit.page.locator(".leaflet-popup .cluster-popup")
     popup.wait_for()

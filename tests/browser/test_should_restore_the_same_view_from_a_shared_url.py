@@ -43,7 +43,7 @@ def page_state(visit):
     }
 
 
-def test_should_restore_the_same_view_from_a_shared_url(visit, browser):
+def test_should_restore_the_same_view_from_a_shared_url(visit, open_visit):
     visit.goto(map_address("en"))
     page = visit.page
     # Step 1 and 2: two clusters to compare.
@@ -80,15 +80,13 @@ def test_should_restore_the_same_view_from_a_shared_url(visit, browser):
     view = map_view(visit)
 
     # Someone else opens the shared address: the same view.
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    other = context.new_page()
+    elsewhere = open_visit(locale="zh-CN")
+    other = elsewhere.page
     other.goto(shared)
     other.wait_for_selector("[data-ready=true]", state="attached")
-    elsewhere = type(visit)(page=other, base_url=visit.base_url)
     assert page_state(elsewhere) == expected
     assert map_view(elsewhere) == pytest.approx(view, abs=1e-4)
     assert other.locator("html").get_attribute("lang") == "en"  # the language it was shared in
-    context.close()
 
     # A reload keeps it too.
     page.reload()
@@ -105,7 +103,7 @@ def test_should_restore_the_same_view_from_a_shared_url(visit, browser):
     assert page_state(visit)["district"] == PUDONG
     page.go_back()
     page.wait_for_function("() => document.querySelectorAll('.cluster-item:not([hidden])').length === 14")
-    assert page_state(visit)["drawn"] == {f for f in listed_slugs(visit)} and len(drawn_slugs(visit)) == 14
+    assert page_state(visit)["drawn"] == set(listed_slugs(visit)) and len(drawn_slugs(visit)) == 14
     assert page_state(visit)["compared"] == {ZHANGJIANG, XUHUI}
     page.go_back()
     assert page_state(visit)["compared"] == {ZHANGJIANG}

@@ -4,6 +4,7 @@ import pytest
 import shapely
 
 from layout.models import Cluster
+from tests.browser.map_page import map_point
 
 pytestmark = pytest.mark.browser
 
@@ -15,15 +16,7 @@ def test_should_show_typed_markup_as_text(visit):
     Cluster.objects.filter(pk=cluster.pk).update(name_en=f"Jiading {MARKUP}", name_zh=f"嘉定{MARKUP}")
     inside = shapely.geometry.shape(cluster.boundary).representative_point()
     visit.goto("/en/")  # the browser asks for en-GB
-    x, y = visit.page.evaluate(
-        """([lat, lon]) => {
-            const map = document.getElementById("cluster-map").layoutMap;
-            const point = map.latLngToContainerPoint([lat, lon]);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
-        }""",
-        [inside.y, inside.x],
-    )
+    x, y = map_point(visit.page, inside.y, inside.x)
     visit.page.mouse.move(x, y)  # the name tooltip
     tooltip = visit.page.locator(".cluster-tooltip")
     tooltip.wait_for()

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from layout.models import Cluster
+from tests.browser.map_page import map_point
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +105,7 @@ def test_should_talk_to_the_host_page_by_post_message(visit, portal, live_server
     stranger.pages["/"] = STRANGER_PAGE
     # The visit fixture refuses every other host: the portal's two origins are the test's own.
     for server in portal:
-        visit.page.route(f"{server.origin}/**", lambda route: route.continue_())
+        visit.allow(server.origin)
 
     visit.page.goto(f"{host.origin}/")
     wait_for_message(visit, "layout:ready", lang="en", cluster=None)
@@ -114,11 +115,7 @@ def test_should_talk_to_the_host_page_by_post_message(visit, portal, live_server
     # A reader clicks the Jiading cluster inside the frame: the portal hears which.
     jiading = Cluster.objects.get(slug=JIADING)
     inside = shapely.geometry.shape(jiading.boundary).representative_point()
-    x, y = frame.evaluate(
-        """([lat, lon]) => { const map = document.getElementById("cluster-map").layoutMap;
-                             const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
-        [inside.y, inside.x],
-    )
+    x, y = map_point(frame, inside.y, inside.x, within_map=True)
     frame.locator("#cluster-map").click(position={"x": x, "y": y})
     wait_for_message(visit, "layout:cluster-selected", slug=JIADING, name=jiading.name_en)
     assert received(visit, "layout:cluster-selected")[-1]["url"] == f"{map_origin}/en/clusters/{JIADING}/"

@@ -1,123 +1,22 @@
-"""Fixtures and helpers for the officials' tests: users in each role, signed in to the admin in English."""
+"""Where the officials' helpers used to live: they are in tests/unit/conftest.py now, re-exported here for
+tests written against this module. New tests import helpers from tests.unit.conftest and just name fixtures."""
 
-import json
-
-import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
-from django.urls import reverse
-from shapely.geometry import shape
-from shapely.ops import polylabel
-
-from layout.models import Cluster, District, EditorProfile, Source
-from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
-
-JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
-ARTICLE = "article-2025-03-25"
-
-
-def make_official(django_user_model, username, role=None, district=None, superuser=False):
-    if superuser:
-        return django_user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    if district is not None:
-        EditorProfile.objects.create(user=user, district=district)
-    return user
-
-
-def signed_in(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def officials(layout_data, django_user_model):
-    """One official in each role: Jiading's district editor, a city editor, a reviewer, a superuser."""
-    ensure_roles()
-    jiading = District.objects.get(adcode=JIADING)
-    users = {
-        "jiading": make_official(django_user_model, "jiading-editor", DISTRICT_EDITOR, jiading),
-        "city": make_official(django_user_model, "city-editor", CITY_EDITOR),
-        "reviewer": make_official(django_user_model, "reviewer", REVIEWER),
-        "admin": make_official(django_user_model, "admin", superuser=True),
-    }
-    return {name: signed_in(user) for name, user in users.items()} | {"users": users}
-
-
-def cluster_in(adcode):
-    return Cluster.objects.get(district__adcode=adcode)
-
-
-def source():
-    return Source.objects.get(key=ARTICLE)
-
-
-def change_url(obj):
-    return reverse(f"admin:layout_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def changelist_url(model):
-    return reverse(f"admin:layout_{model._meta.model_name}_changelist")
-
-
-def _form_data(form):
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if name in ("boundary_file",) or (hasattr(form.fields[name], "queryset") and value in (None, "")):
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [str(v) for v in value]
-        elif isinstance(value, (dict,)):
-            data[bound.html_name] = json.dumps(value)
-        else:
-            data[bound.html_name] = "" if value is None else str(value)
-    return data
-
-
-def change_form_data(response):
-    """The POST data the rendered change form would send unchanged: main form, inlines, management forms."""
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
-
-
-def inside(adcode, half=0.004):
-    """A small square well inside the district (around its point of inaccessibility)."""
-    district = District.objects.get(adcode=adcode)
-    geom = shape(district.boundary)
-    part = max(geom.geoms, key=lambda g: g.area) if geom.geom_type == "MultiPolygon" else geom
-    point = polylabel(part, tolerance=1e-4)
-    lon, lat = round(point.x, 4), round(point.y, 4)
-    ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon + half, lat + half],
-        [lon - half, lat + half],
-        [lon - half, lat - half],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
-def same_shape(a, b, tolerance=1e-9):
-    """Whether two GeoJSON geometries cover the same area, whatever their ring start and rounding."""
-    return shape(a).symmetric_difference(shape(b)).area < tolerance
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]] if response.context else []
+from tests.unit.conftest import (  # noqa: F401
+    ARTICLE,
+    JIADING,
+    PUTUO,
+    XUHUI,
+    change_form_data,
+    change_url,
+    changelist_url,
+    cluster_in,
+    fast_password_hashing,
+    inside,
+    make_official,
+    messages_of,
+    officials,
+    point_inside,
+    same_shape,
+    signed_in,
+    source,
+)

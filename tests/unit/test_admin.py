@@ -3,25 +3,17 @@
 import json
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 import shapely
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from shapely.geometry import shape
-from shapely.ops import polylabel
 
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from tests.unit.conftest import change_form_data, change_url, point_inside
 
-DISTRICTS_FILE = Path(settings.BASE_DIR) / "geodata" / "districts.geojson"
 JIADING, XUHUI = "310114", "310104"
-
-
-def district_boundary(adcode):
-    collection = json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))
-    return next(f["geometry"] for f in collection["features"] if f["properties"]["adcode"] == adcode)
 
 
 @pytest.fixture
@@ -35,47 +27,11 @@ def layout(layout_data):
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The superuser's password is hashed at sign-in; the real hasher's slowness protects nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def official(admin_client):
     """A signed-in superuser reading the admin in English, so that messages can be matched."""
     admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return admin_client
-
-
-def change_url(obj):
-    return reverse(f"admin:layout_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def _form_data(form):
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [str(v) for v in value]
-        else:
-            data[bound.html_name] = "" if value is None else str(value)
-    return data
-
-
-def change_form_data(response):
-    """The POST data the rendered change form would send unchanged: main form, inlines, management forms."""
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
 
 
 def square(lon, lat, half=0.005, clockwise=False):
@@ -90,12 +46,6 @@ def square(lon, lat, half=0.005, clockwise=False):
         ]
     ]
     return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
-
-
-def inside(adcode):
-    """A point well inside the district (its point of inaccessibility)."""
-    point = polylabel(shape(district_boundary(adcode)).geoms[0], tolerance=1e-4)
-    return round(point.x, 4), round(point.y, 4)
 
 
 def post_boundary(official, cluster, boundary, **changes):
@@ -194,7 +144,7 @@ def test_cluster_change_form_shows_the_map_with_districts_from_our_own_server(of
 
 
 def test_boundary_drawn_in_the_admin_is_saved_as_wgs84_geojson_and_served_by_the_api(official, layout):
-    lon, lat = inside(JIADING)
+    lon, lat = point_inside(JIADING)
     drawn = square(lon, lat, clockwise=True)
     # leaflet.forms.js in MultiPolygon mode sends one drawn shape as a one-part MultiPolygon
     sent = {"type": "MultiPolygon", "coordinates": [drawn["coordinates"]]}
@@ -211,7 +161,7 @@ def test_boundary_drawn_in_the_admin_is_saved_as_wgs84_geojson_and_served_by_the
 
 
 def test_several_polygons_drawn_are_saved_as_one_multipolygon(official, layout):
-    lon, lat = inside(JIADING)
+    lon, lat = point_inside(JIADING)
     parts = [square(lon, lat)["coordinates"], square(lon + 0.02, lat)["coordinates"]]
     response = post_boundary(official, layout["jiading"], {"type": "MultiPolygon", "coordinates": parts})
     assert response.status_code == 302
@@ -220,7 +170,7 @@ def test_several_polygons_drawn_are_saved_as_one_multipolygon(official, layout):
 
 
 def test_pasted_geojson_feature_is_accepted_as_its_geometry(official, layout):
-    lon, lat = inside(JIADING)
+    lon, lat = point_inside(JIADING)
     feature = {
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "properties": {"name": "from AMap"}, "geometry": square(lon, lat)}],
@@ -231,7 +181,7 @@ def test_pasted_geojson_feature_is_accepted_as_its_geometry(official, layout):
 
 
 def test_self_intersecting_boundary_is_refused_with_where_it_crosses_and_nothing_saved(official, layout):
-    lon, lat = inside(JIADING)
+    lon, lat = point_inside(JIADING)
     bow_tie = {
         "type": "Polygon",
         "coordinates": [
@@ -260,7 +210,7 @@ def test_self_intersecting_boundary_is_refused_with_where_it_crosses_and_nothing
 
 
 def test_boundary_in_another_district_is_refused(official, layout):
-    lon, lat = inside(XUHUI)
+    lon, lat = point_inside(XUHUI)
     response = post_boundary(official, layout["jiading"], square(lon, lat))
     assert response.status_code == 200
     assert f"Only 0% of this boundary lies in {layout['districts'][JIADING]}" in field_errors_html(response, "boundary")
@@ -291,7 +241,7 @@ def test_negative_space_is_refused_with_a_message(official, layout):
 
 
 def test_anchor_point_is_saved_from_the_map(official, layout):
-    lon, lat = inside(JIADING)
+    lon, lat = point_inside(JIADING)
     url = change_url(layout["jiading"])
     data = change_form_data(official.get(url))
     data.update(

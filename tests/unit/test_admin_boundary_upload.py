@@ -10,15 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layout import geometry
 from layout.models import Cluster, District
-from tests.unit.officials import (
+from tests.unit.conftest import (
     JIADING,
     XUHUI,
     change_form_data,
     change_url,
-    cluster_in,  # noqa: F401
-    fast_password_hashing,
+    cluster_in,
     inside,
-    officials,
     same_shape,
 )
 from tests.unit.test_boundary_files import write

@@ -6,8 +6,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.unit.officials import fast_password_hashing  # noqa: F401
-
 LOGIN = reverse("admin:login")
 
 

@@ -4,13 +4,11 @@ import re
 from html import unescape
 
 from layout.models import Cluster, Project
-from tests.unit.officials import (
+from tests.unit.conftest import (
     XUHUI,
     change_form_data,
     change_url,
     cluster_in,
-    fast_password_hashing,  # noqa: F401
-    officials,
     source,
 )
 

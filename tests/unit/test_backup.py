@@ -9,7 +9,7 @@ from django.utils import translation
 
 from layout import backup, drafts
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
-from tests.unit.officials import JIADING, XUHUI, inside
+from tests.unit.conftest import JIADING, XUHUI, inside
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from pyproj import Geod
 from layout import geometry
 from layout.boundary_files import BD09, GCJ02, WGS84, BoundaryFileError, read_boundary, read_shape
 from layout.models import District
-from tests.unit.officials import JIADING, XUHUI, inside
+from tests.unit.conftest import JIADING, XUHUI, inside
 
 GEOD = Geod(ellps="WGS84")
 # ANCHORS.md: WGS-84 (120.021519, 30.281543) ⇄ GCJ-02 (120.026268, 30.279164), from Alibaba Cloud's docs.

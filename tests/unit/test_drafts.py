@@ -8,16 +8,14 @@ from django.urls import reverse
 
 from layout import drafts
 from layout.models import Cluster, IndustryChain, Project, Scenario
-from tests.unit.officials import (
+from tests.unit.conftest import (
     JIADING,
     XUHUI,
     change_form_data,
     change_url,
     changelist_url,
-    cluster_in,  # noqa: F401
-    fast_password_hashing,
+    cluster_in,
     inside,
-    officials,
     same_shape,
     source,
 )

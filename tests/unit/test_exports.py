@@ -93,7 +93,9 @@ def test_geopackage_holds_every_table_with_the_database_figures_and_geometry(dow
     projects = pyogrio.read_dataframe(path, layer="projects")
     assert set(projects["name_zh"]) == set(Project.objects.published().values_list("name_zh", flat=True))
     figures = pyogrio.read_dataframe(path, layer="headline_figures")
-    assert dict(zip(figures["key"], figures["value"])) == {f.key: float(f.value) for f in HeadlineFigure.objects.all()}
+    assert dict(zip(figures["key"], figures["value"], strict=True)) == {
+        f.key: float(f.value) for f in HeadlineFigure.objects.all()
+    }
     about = dict(pyogrio.read_dataframe(path, layer="about")[["key", "value"]].values)
     assert "CC BY-SA" in about["licence"] and "审图号" in about["approval"]
     assert about["data_as_of"].startswith("20")

@@ -5,14 +5,12 @@ from html import unescape
 from django.urls import reverse
 
 from layout.models import Cluster, IndustryChain
-from tests.unit.officials import (
+from tests.unit.conftest import (
     JIADING,
     XUHUI,
     change_form_data,
     change_url,
-    cluster_in,  # noqa: F401
-    fast_password_hashing,
-    officials,
+    cluster_in,
     source,
 )
 

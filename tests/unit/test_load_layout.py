@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from layout import geometry
 from layout.management.commands.load_layout import KINDS, SEEDS_DIR
@@ -170,5 +171,6 @@ def test_an_unknown_reference_should_fail_with_a_clear_message(db, tmp_path):
         match=r"clusters\.json, cluster 'putuo-intelligent-software': district: "
         r"there is no district with adcode '310199'",
     ):
-        load(seeds=str(seeds))
+        with translation.override("en"):  # the message names the model in the language of the command
+            load(seeds=str(seeds))
     assert Cluster.objects.count() == 0

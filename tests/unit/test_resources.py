@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.officials import JIADING, XUHUI, cluster_in, fast_password_hashing, officials  # noqa: F401
+from tests.unit.conftest import JIADING, XUHUI, cluster_in
 
 XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
 CONTENT = {XLSX: "xlsx", CSV: "csv"}

@@ -8,15 +8,13 @@ from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, can_publish, ensure_roles
-from tests.unit.officials import (
+from tests.unit.conftest import (
     JIADING,
     XUHUI,
     change_form_data,
     change_url,
     changelist_url,
-    cluster_in,  # noqa: F401
-    fast_password_hashing,
-    officials,
+    cluster_in,
 )
 
 

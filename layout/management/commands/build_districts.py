@@ -47,7 +47,7 @@ def build_district_collection(land_dir, districts):
     snapped = [shapely.set_precision(g, 10**-PRECISION) for g in simplified]
     snapped = shapely.coverage_clean(snapped) if not shapely.coverage_is_valid(snapped) else snapped
     features = []
-    for district, geom in zip(districts, snapped):
+    for district, geom in zip(districts, snapped, strict=True):
         if not geom.is_valid or geom.is_empty:
             raise CommandError(f"District {district['adcode']} became invalid when simplified.")
         features.append(

@@ -49,7 +49,7 @@ def preview_svg():
         raise CommandError("No district boundaries: run `manage.py load_layout` first.")
     shapes = [shapely.geometry.shape(f["geometry"]) for f in districts]
     project = projector(shapely.union_all(shapes).bounds)
-    by_adcode = {f["id"]: shape for f, shape in zip(districts, shapes)}
+    by_adcode = {f["id"]: shape for f, shape in zip(districts, shapes, strict=True)}
     parts = [
         f'<path d="{svg_path(shape, project)}" fill="#f4f1ea" stroke="#7b8794" stroke-width="1.2"/>' for shape in shapes
     ]
