@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: messages preview-image run setup test test-postgres install install-dev check bench districts boundaries clean
+.PHONY: messages preview-image run setup test test-postgres install install-dev check bench districts boundaries clean \
+	lint format test-browser test-browser-repeat
 
 # Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.txt
@@ -33,6 +34,31 @@ run: setup
 test: install-dev
 	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest
+
+# Only the browser stories; `make test-browser-repeat N=20` runs them N times in a row and stops at the first
+# failure (a story that fails one run in twenty is a flake to fix, not to retry).
+N ?= 20
+test-browser: install-dev
+	$(PY) manage.py compile_catalogues
+	$(PY) -m pytest tests/browser -q
+test-browser-repeat: install-dev
+	$(PY) manage.py compile_catalogues
+	@for run in $$(seq $(N)); do \
+	  echo "== browser stories, run $$run of $(N)"; \
+	  $(PY) -m pytest tests/browser -q -p no:cacheprovider || { echo "== run $$run of $(N) failed"; exit 1; }; \
+	done; echo "== $(N) runs of the browser stories passed"
+
+# Lint: ruff (Python), ESLint (the ES modules, from npm; `npm ci` installs the locked version) and djLint
+# (templates; .djlintrc ignores H021: a swatch's colour is the record's own, set inline). CI runs it first.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+lint: install-dev node_modules/.package-lock.json
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	node_modules/.bin/eslint .
+	$(VENV)/bin/djlint templates --lint
+format: install-dev
+	$(VENV)/bin/ruff format .
 
 # The unit suite again on a throwaway PostgreSQL server (Debian's postgresql; installed if missing).
 test-postgres: install-dev

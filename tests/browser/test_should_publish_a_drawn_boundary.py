@@ -46,7 +46,7 @@ def place_vertex(page, x, y, placed):
         """() => {
             const map = document.getElementById("id_boundary-map").layoutMap;
             const drawing = (map._events.mousemove || []).map((listener) => listener.ctx)
-                .find((handler) => handler && "_disableMarkers" in handler);
+                .find((handler) => handler instanceof L.Draw.Polyline);
             return drawing && !drawing._disableMarkers;
         }"""
     )

@@ -166,11 +166,14 @@ def test_a_negative_space_should_fail_naming_file_record_field_and_save_nothing(
 
 def test_an_unknown_reference_should_fail_with_a_clear_message(db, tmp_path):
     seeds = broken_seeds(tmp_path, "clusters.json", lambda data: data["clusters"][4].update(district="310199"))
-    with pytest.raises(
-        CommandError,
-        match=r"clusters\.json, cluster 'putuo-intelligent-software': district: "
-        r"there is no district with adcode '310199'",
+    # The message names the model in the language the command runs in.
+    with (
+        pytest.raises(
+            CommandError,
+            match=r"clusters\.json, cluster 'putuo-intelligent-software': district: "
+            r"there is no district with adcode '310199'",
+        ),
+        translation.override("en"),
     ):
-        with translation.override("en"):  # the message names the model in the language of the command
-            load(seeds=str(seeds))
+        load(seeds=str(seeds))
     assert Cluster.objects.count() == 0

@@ -1,0 +1,38 @@
+"""The suite's own story: a page opened the one way the stories open pages records every problem a visitor's
+browser would meet (and nothing for a request the page itself cancelled), so a story cannot pass over one."""
+
+import pytest
+
+from tests.browser.conftest import open_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_should_catch_what_goes_wrong_in_the_browser(browser, live_server, layout_data):
+    visit = open_page(browser, live_server.url)
+    page = visit.page
+    try:
+        page.goto(f"{live_server.url}/en/no-such-page/")
+        assert visit.problems() == {
+            "failed requests": [f"{live_server.url}/en/no-such-page/: 404"],
+            "console errors": ["Failed to load resource: the server responded with a status of 404 (Not Found)"],
+        }
+        visit.failed_requests.clear()
+        visit.console_errors.clear()
+
+        # A request the page cancels (as a navigation cancels the favicon) is no failure.
+        page.evaluate(
+            """async () => { const control = new AbortController();
+                             const asked = fetch('/en/', { signal: control.signal }).catch(() => null);
+                             control.abort(); await asked; }"""
+        )
+        page.evaluate("() => fetch('http://tiles.example.org/1/2/3.png').catch(() => null)")
+        page.evaluate("() => console.error('broken')")
+        with page.expect_event("pageerror"):
+            page.evaluate("() => { setTimeout(() => { throw new Error('thrown'); }); }")
+        assert visit.problems() == {
+            "console errors": ["Failed to load resource: net::ERR_FAILED", "broken", "thrown"],
+            "requests to another host": ["http://tiles.example.org/1/2/3.png"],
+        }
+    finally:
+        page.context.close()
