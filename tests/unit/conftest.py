@@ -2,6 +2,8 @@
 the admin's change forms as a browser would post them, and places inside a district."""
 
 import json
+import re
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group
@@ -128,4 +130,16 @@ def same_shape(a, b, tolerance=1e-9):
 
 
 def messages_of(response):
-    return [str(m) for m in response.context["messages"]] if response.context else []
+    """The messages the page shows the official (the admin's message list), as text."""
+    found = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
+    return (
+        [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)]
+        if found
+        else []
+    )
+
+
+def listed(response):
+    """The records an admin list page shows, as the official sees them: the ids its rows link to, in order."""
+    table = re.search(r'<table id="result_list">.*?</table>', response.content.decode(), re.S)
+    return list(dict.fromkeys(int(pk) for pk in re.findall(r'<a href="[^"]*/(\d+)/change/', table[0]))) if table else []

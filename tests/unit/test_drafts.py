@@ -16,6 +16,7 @@ from tests.unit.conftest import (
     changelist_url,
     cluster_in,
     inside,
+    messages_of,
     same_shape,
     source,
 )
@@ -55,7 +56,7 @@ def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(offic
     assert set(live.draft["values"]) == {"name_en", "boundary", "boundary_method", "space_m2", "space_source"}
     assert live.draft["by"] == "jiading-editor" and live.draft["values"]["space_m2"] == 120_000
     followed = officials["jiading"].get(response.url)
-    assert any("saved as a draft" in str(m) for m in followed.context["messages"])
+    assert any("saved as a draft" in m for m in messages_of(followed))
 
     # The editor's own form shows the draft, so that they go on from it.
     form = officials["jiading"].get(change_url(cluster)).context["adminform"].form
@@ -147,7 +148,7 @@ def test_a_draft_that_no_longer_validates_is_not_published(officials):
     response = officials["reviewer"].post(
         changelist_url(Cluster), {"action": "publish_selected", "_selected_action": [str(cluster.pk)]}, follow=True
     )
-    assert any("Not published" in str(m) and "lies in" in str(m) for m in response.context["messages"])
+    assert any("Not published" in m and "lies in" in m for m in messages_of(response))
     assert Cluster.objects.get(pk=cluster.pk).boundary == cluster.boundary
 
 

@@ -318,10 +318,19 @@ def test_every_public_page_links_the_others_and_both_languages(client):
         assert 'hreflang="zh-Hans"' in text and 'hreflang="en"' in text
 
 
-@pytest.mark.parametrize("address", ["/en/no-such-page/", "/zh-hans/clusters/no-such-cluster/", "/de/"])
-def test_unknown_addresses_are_404_with_a_way_back(client, address):
+@pytest.mark.parametrize(
+    "address, way_back",
+    [
+        ("/en/no-such-page/", ("/en/", "Back to the map")),
+        ("/zh-hans/clusters/no-such-cluster/", ("/zh-hans/", "返回地图")),
+        ("/de/", ("/zh-hans/", "返回地图")),  # no German pages: the default language's
+    ],
+)
+def test_unknown_addresses_are_404_with_a_way_back(client, address, way_back):
     response = client.get(address)
     assert response.status_code == 404
+    href, text = way_back
+    assert f'<a href="{href}">{text}</a>' in response.content.decode()
 
 
 def test_scenarios_page_lists_every_published_scenario_under_its_category_with_cluster_and_source(client):
