@@ -11,6 +11,7 @@ from shapely.geometry import Point
 
 from layout import geojson, geometry, map_data, pages
 from layout.models import Cluster, District, Project, Scenario, ScenarioCategory
+from tests.unit.conftest import page_json
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 
@@ -178,7 +179,7 @@ def test_map_config_names_its_approval_number_gcj02_sources_and_compare_page(set
 def test_no_basemap_by_default_needs_another_host_until_chosen(client):
     """The page offers tile basemaps but draws its own district basemap: nothing from another host loads."""
     response = client.get(reverse("cluster_map"), HTTP_ACCEPT_LANGUAGE="en", follow=True)
-    config = response.context["map_config"]
+    config = page_json(response, "map-config")
     assert "tileLayer" not in config
     assert '<script id="map-data" type="application/json">' in response.content.decode()
     assert all(basemap["url"].startswith("https://") for basemap in config["basemaps"])

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from layout import geojson, geometry, pages
 from layout.models import Cluster, HeadlineFigure, Project, Scenario
+from tests.unit.conftest import page_json
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 
@@ -203,9 +204,9 @@ def test_a_cluster_page_offers_the_basemaps_and_approval_number_of_the_map_page(
     settings.TIANDITU_KEY = "test-key"
     settings.LAYOUT_MAP_APPROVAL_NUMBER = "沪S（2025）001号"
     response = client.get(f"/en/clusters/{ZHANGJIANG}/")
-    config = response.context["map_config"]
+    config = page_json(response, "map-config")
     assert [b["id"] for b in config["basemaps"]] == ["tianditu", "amap"]
-    assert config["basemaps"] == client.get("/en/").context["map_config"]["basemaps"]
+    assert config["basemaps"] == page_json(client.get("/en/"), "map-config")["basemaps"]
     assert config["approvalNumber"] == "沪S（2025）001号"
     assert "tileLayer" not in config
     page = response.content.decode()
