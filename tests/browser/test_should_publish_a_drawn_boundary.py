@@ -4,14 +4,14 @@ import json
 
 import pytest
 import shapely
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
-from layout.models import Cluster, District, EditorProfile
+from layout.models import Cluster, District
 from layout.roles import DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.browser.map_page import map_point
+from tests.conftest import make_official
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,11 @@ PASSWORD = "a-long-enough-password"
 
 
 @pytest.fixture
-def officials(layout_data, django_user_model, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def officials(layout_data, django_user_model):
     ensure_roles()
-    editor = django_user_model.objects.create_user("putuo-editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=DISTRICT_EDITOR))
-    EditorProfile.objects.create(user=editor, district=District.objects.get(adcode=PUTUO))
-    reviewer = django_user_model.objects.create_user("reviewer", password=PASSWORD, is_staff=True)
-    reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    putuo = District.objects.get(adcode=PUTUO)
+    editor = make_official(django_user_model, "putuo-editor", DISTRICT_EDITOR, putuo, password=PASSWORD)
+    reviewer = make_official(django_user_model, "reviewer", REVIEWER, password=PASSWORD)
     return editor, reviewer
 
 

@@ -6,40 +6,23 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
-from layout.models import Cluster, District, EditorProfile, Source
+from layout.models import Cluster, District, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
+from tests.conftest import make_official
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
-
-
-def make_official(django_user_model, username, role=None, district=None, superuser=False):
-    if superuser:
-        return django_user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    if district is not None:
-        EditorProfile.objects.create(user=user, district=district)
-    return user
 
 
 def signed_in(user):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Passwords hashed in a blink: the real hasher's slowness protects nothing in a test (a test about the
-    real hashers sets settings.PASSWORD_HASHERS itself)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

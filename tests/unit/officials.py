@@ -1,6 +1,7 @@
 """Where the officials' helpers used to live: they are in tests/unit/conftest.py now, re-exported here for
 tests written against this module. New tests import helpers from tests.unit.conftest and just name fixtures."""
 
+from tests.conftest import fast_password_hashing, make_official  # noqa: F401
 from tests.unit.conftest import (  # noqa: F401
     ARTICLE,
     JIADING,
@@ -10,9 +11,7 @@ from tests.unit.conftest import (  # noqa: F401
     change_url,
     changelist_url,
     cluster_in,
-    fast_password_hashing,
     inside,
-    make_official,
     messages_of,
     officials,
     point_inside,
