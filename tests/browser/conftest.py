@@ -90,6 +90,14 @@ class Visit:
     def assert_clean(self):
         assert self.problems() == {}
 
+    def take_problems(self):
+        """The problems recorded so far, forgotten: a story that provokes one on purpose (a tile server down)
+        asserts what it got, and the page is clean again for the rest of the story."""
+        found = {name: list(recorded) for name, recorded in self.problems().items()}
+        for recorded in (self.console_errors, self.failed_requests, self.foreign_requests):
+            recorded.clear()
+        return found
+
 
 def open_page(browser, base_url, **context_options):
     """A page in a new browser context that may reach only base_url's host (or, for base_url None, only

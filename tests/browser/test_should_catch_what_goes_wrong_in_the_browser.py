@@ -13,12 +13,11 @@ def test_should_catch_what_goes_wrong_in_the_browser(browser, live_server, layou
     page = visit.page
     try:
         page.goto(f"{live_server.url}/en/no-such-page/")
-        assert visit.problems() == {
+        assert visit.take_problems() == {
             "failed requests": [f"{live_server.url}/en/no-such-page/: 404"],
             "console errors": ["Failed to load resource: the server responded with a status of 404 (Not Found)"],
         }
-        visit.failed_requests.clear()
-        visit.console_errors.clear()
+        assert visit.problems() == {}
 
         # A request the page cancels (as a navigation cancels the favicon) is no failure.
         page.evaluate(
