@@ -29,6 +29,7 @@ from layout.forms import (
 )
 from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource
+from layout.second_factor import has_device, reset_second_factor
 
 
 class LayoutAdmin(SimpleHistoryAdmin):
@@ -582,7 +583,8 @@ class OfficialAdmin(UserAdmin):
     """Users with their role (group) and, for district editors, their district."""
 
     inlines = [EditorProfileInline]
-    list_display = [*UserAdmin.list_display, "role", "district"]
+    list_display = [*UserAdmin.list_display, "role", "district", "second_factor"]
+    actions = [reset_second_factor]
 
     @admin.display(description=_("role"))
     def role(self, user):
@@ -592,3 +594,7 @@ class OfficialAdmin(UserAdmin):
     def district(self, user):
         profile = EditorProfile.objects.filter(user=user).select_related("district").first()
         return profile.district if profile and profile.district else "—"
+
+    @admin.display(description=_("second factor"), boolean=True)
+    def second_factor(self, user):
+        return has_device(user)

@@ -6,6 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
@@ -26,9 +29,25 @@ def make_official(django_user_model, username, role=None, district=None, superus
     return user
 
 
+def authenticator(user):
+    """The official's authenticator app (a confirmed TOTP device), made once."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def current_code(device):
+    """The 6 digits the official's authenticator app shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def signed_in(user):
+    """A client signed in as the user, past the password and the second factor."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
     return client
 
 
