@@ -81,9 +81,12 @@ class GeometryAdminMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.geometry_fields:
-            return db_field.formfield(
+            field = db_field.formfield(
                 form_class=GeoJSONGeometryField, geometry_types=self.geometry_fields[db_field.name], **kwargs
             )
+            # django-leaflet starts its map with inline scripts: this answer's nonce lets only them run.
+            field.widget.csp_nonce = getattr(request, "csp_nonce", None)
+            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def own_adcode(self, obj):

@@ -1,7 +1,10 @@
 """Content-Security-Policy: django-csp's policy (settings) plus the parts that follow the settings of the moment."""
 
+import base64
+import hashlib
 from urllib.parse import urlsplit
 
+from csp.constants import NONCE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import reverse
@@ -21,12 +24,28 @@ def tile_hosts(basemaps):
     return list(dict.fromkeys(hosts))
 
 
+def source_hash(text):
+    """The CSP source that allows exactly this inline text (a style attribute, an event handler)."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
 # The admin's third-party widgets need these, each for the reason given; the public pages need none.
 ADMIN_ALLOWANCES = {
     # django-leaflet's map widget writes its settings and the map's start-up as inline <script> blocks
-    # (leaflet/widget.html, leaflet/_leaflet_map.html); our copies of those templates mark them with
-    # the answer's nonce, so only they run.
-    "script-src": ["'self'", "'nonce'"],
+    # (leaflet/widget.html, leaflet/_leaflet_map.html); it marks them with the answer's nonce
+    # (layout/admin.py hands it over), so only they run.
+    "script-src": [NONCE],
+    # django-import-export's export page (admin/import_export/export.html) ticks all fields with an
+    # inline handler: exactly that text may run, no other handler.
+    "script-src-attr": ["'unsafe-hashes'", source_hash("onSelectToggleChange(event)")],
+    # Exactly these style attributes of the same page and of django-simple-history's history list
+    # (simple_history/object_history_list.html); a style attribute cannot run script, and no other may apply.
+    "style-src-attr": [
+        "'unsafe-hashes'",
+        source_hash("padding: 0;"),
+        source_hash("font-weight: bold;"),
+        source_hash("border-top: 0"),
+    ],
 }
 
 
@@ -39,6 +58,9 @@ class ContentPolicyMiddleware(CSPMiddleware):
             return parts
         update = dict(parts.update or {})
         if request.path_info.startswith(reverse("admin:index")):
+            for directive, sources in ADMIN_ALLOWANCES.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
             return parts
         update["img-src"] = [*update.get("img-src", []), *tile_hosts(settings.LAYOUT_BASEMAPS)]
         parts.update = update
