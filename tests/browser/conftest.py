@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from tests.browser.policy import REPORT_VIOLATIONS
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -68,6 +70,8 @@ class Visit:
 def visit(browser, live_server, layout_data):
     live_host = urlsplit(live_server.url).netloc
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    # A Content-Security-Policy violation is a console error, so assert_clean() fails on it.
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     record = Visit(page=page, base_url=live_server.url)
 

@@ -5,13 +5,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import shapely
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from layout.models import Cluster, District, EditorProfile
 from layout.roles import DISTRICT_EDITOR, REVIEWER, ensure_roles
+from tests.browser.policy import record_policy_violations
+from tests.unit.officials import authenticator, current_code
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +30,8 @@ def officials(layout_data, django_user_model, settings):
     EditorProfile.objects.create(user=editor, district=District.objects.get(adcode=PUTUO))
     reviewer = django_user_model.objects.create_user("reviewer", password=PASSWORD, is_staff=True)
     reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    for official in (editor, reviewer):
+        authenticator(official)  # each has set up the second factor already
     return editor, reviewer
 
 
@@ -44,6 +48,7 @@ def new_page(browser, live_server, problems, contexts):
     """A page of its own (own cookies), that may reach only the live server and records script errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     host = urlsplit(live_server.url).netloc
+    record_policy_violations(context, problems)
     context.route(
         "**/*",
         lambda route: (
@@ -64,6 +69,10 @@ def sign_in(page, live_server, username, next_path):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    # Then the second factor: the code the official's authenticator app shows.
+    page.wait_for_selector("#second-factor-form")
+    page.fill("#id_token", current_code(authenticator(User.objects.get(username=username))))
+    page.click("#second-factor-form input[type=submit]")
     page.wait_for_url(f"**{next_path}")
 
 

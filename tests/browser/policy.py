@@ -1,0 +1,23 @@
+"""Content-Security-Policy violations as the browser stories see them: every one is a console error."""
+
+# Chromium logs a refused script or style, but not always from every frame, and not a handler's
+# attempt; the securitypolicyviolation event fires for each, in the page and in its frames.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def record_policy_violations(context, problems):
+    """Every violation in the context's pages goes to problems (a list the story asserts is empty)."""
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and ("CSP violation" in message.text or "Content Security Policy" in message.text)
+            and problems.append(message.text)
+        ),
+    )
