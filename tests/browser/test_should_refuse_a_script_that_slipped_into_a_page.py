@@ -13,9 +13,11 @@ SLIP_IN = """(markup) => { const box = document.createElement("div"); box.innerH
 
 def test_should_refuse_a_script_that_slipped_into_a_page(visit):
     visit.goto(map_address("en"))
-    with visit.page.expect_console_message(lambda message: "CSP violation: script-src-attr" in message.text):
-        with visit.page.expect_console_message(lambda message: "CSP violation: script-src-elem" in message.text):
-            visit.page.evaluate(SLIP_IN, "<img src='data:,' onerror='window.ranHandler = true'>")
+    with (
+        visit.page.expect_console_message(lambda message: "CSP violation: script-src-attr" in message.text),
+        visit.page.expect_console_message(lambda message: "CSP violation: script-src-elem" in message.text),
+    ):
+        visit.page.evaluate(SLIP_IN, "<img src='data:,' onerror='window.ranHandler = true'>")
     assert visit.page.evaluate("() => [window.ranInline, window.ranHandler]") == [None, None]
     # The story's own record has them: any browser story with a violation fails its assert_clean().
     assert any("CSP violation" in error for error in visit.console_errors)
