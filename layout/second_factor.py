@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -47,9 +48,8 @@ def is_verified(user):
     return bool(getattr(user, "is_verified", None) and user.is_verified())
 
 
-def awaiting_second_factor(request):
-    """A staff session past the password that still owes the second factor."""
-    user = getattr(request, "user", None)
+def owes_second_factor(user):
+    """A staff account past the password that still owes the second factor."""
     return bool(
         user is not None
         and user.is_authenticated
@@ -58,6 +58,10 @@ def awaiting_second_factor(request):
         and not is_verified(user)
         and must_use_second_factor(user)
     )
+
+
+def awaiting_second_factor(request):
+    return owes_second_factor(getattr(request, "user", None))
 
 
 def has_device(user):
@@ -71,8 +75,10 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(reverse("admin:index")) and awaiting_second_factor(request):
-            request.user = AnonymousUser()
+        if not request.path_info.startswith(reverse("admin:index")):
+            # Lazy, as Django's own request.user: a page that never asks reads no session (no Vary: Cookie).
+            user = request.user
+            request.user = SimpleLazyObject(lambda: AnonymousUser() if owes_second_factor(user) else user)
         return self.get_response(request)
 
 

@@ -102,6 +102,28 @@ def test_an_official_without_a_device_is_sent_to_enrol_and_gets_recovery_codes(r
     assert SecurityEvent.objects.filter(kind="recovery-code-used", user=reviewer).count() == 1
 
 
+def test_new_recovery_codes_replace_the_old_ones(reviewer):
+    from tests.unit.officials import signed_in
+
+    client = signed_in(reviewer)
+    renew = reverse("admin:recovery_codes")
+    assert f'href="{renew}"' in client.get(reverse("admin:index")).content.decode()
+    first = client.post(renew).context["codes"]
+    second = client.post(renew).context["codes"]
+    assert len(second) == 10 and not set(first) & set(second)
+    assert SecurityEvent.objects.filter(kind="recovery-codes-renewed", user=reviewer).count() == 2
+    again = password_only()
+    assert again.post(SECOND_FACTOR, {"token": first[0]}).status_code == 200  # an old code no longer works
+    StaticDevice.objects.get(user=reviewer).throttle_reset()  # the official tries again a little later
+    assert again.post(SECOND_FACTOR, {"token": second[0]}).status_code == 302
+
+
+def test_public_answers_do_not_vary_on_the_session_cookie(db):
+    # The check of the second factor reads the session only for a page that asks who is signed in.
+    for address in ("/en/scenarios/", "/api/v1/chains.json"):
+        assert "Cookie" not in Client().get(address).get("Vary", "")
+
+
 def test_enrolment_is_refused_once_a_device_is_confirmed(reviewer):
     authenticator(reviewer)
     client = password_only()
