@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -113,7 +114,13 @@ class LayoutAdminSite(admin.AdminSite):
         def inner(request, *args, **kwargs):
             # Signing out stays possible halfway through the sign-in.
             if awaiting_second_factor(request) and request.path != reverse("admin:logout", current_app=self.name):
-                return HttpResponseRedirect(second_factor_address(self, request.get_full_path()))
+                response = HttpResponseRedirect(second_factor_address(self, request.get_full_path()))
+                add_never_cache_headers(response)
+                return response
+            if request.user.is_authenticated:
+                # Saved again, so the idle clock (SESSION_COOKIE_AGE) restarts at each admin page; public
+                # pages leave the session alone, so nothing of it reaches their (cacheable) answers.
+                request.session.modified = True
             return guarded(request, *args, **kwargs)
 
         return update_wrapper(inner, view)

@@ -250,12 +250,11 @@ LAYOUT_SECOND_FACTOR_ROLES = [
 ]
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Shanghai industry layout"
-# A session ends after this many idle minutes (saved at every request, so the clock restarts at each
-# click) and when the browser closes; signing out deletes it on the server. Only signed-in staff have
-# sessions: the public pages store nothing in one.
+# A session ends after this many idle minutes (the admin saves it at every page, so the clock restarts
+# at each click: layout/second_factor.py) and when the browser closes; signing out deletes it on the
+# server. Only signed-in staff have sessions: the public pages store nothing in one.
 LAYOUT_STAFF_IDLE_MINUTES = int(os.environ.get("LAYOUT_STAFF_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = LAYOUT_STAFF_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

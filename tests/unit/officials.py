@@ -41,14 +41,19 @@ def current_code(device):
     return f"{totp.token():0{device.digits}d}"
 
 
-def signed_in(user):
-    """A client signed in as the user, past the password and the second factor."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
+def pass_second_factor(client, user):
+    """Mark the signed-in client's session as past the second factor, as if the official typed the code."""
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
     session.save()
     return client
+
+
+def signed_in(user):
+    """A client signed in as the user, past the password and the second factor."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return pass_second_factor(client, user)
 
 
 @pytest.fixture(autouse=True)
