@@ -63,8 +63,13 @@ def locked_out(sender, request, username, ip_address, **kwargs):
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="layout.security_log.groups")
 def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # A group emptied: after the clear there is no telling whom it held.
+        instance._members_before_clear = set(instance.user_set.values_list("pk", flat=True))
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    if reverse and action == "post_clear":
+        pk_set = getattr(instance, "_members_before_clear", set())
     users = get_user_model().objects.filter(pk__in=pk_set or ()) if reverse else [instance]
     for user in users:
         groups = ", ".join(sorted(user.groups.values_list("name", flat=True))) or "—"

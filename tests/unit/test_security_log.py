@@ -77,6 +77,10 @@ def test_a_change_of_groups_or_district_is_recorded_with_who_made_it(official, s
     official.groups.add(Group.objects.get(name=REVIEWER))
     Group.objects.get(name=CITY_EDITOR).user_set.add(official)
     assert kinds(kind="groups-changed", user=official) == ["groups-changed"] * 3
+    Group.objects.get(name=CITY_EDITOR).user_set.clear()
+    assert SecurityEvent.objects.filter(kind="groups-changed", user=official).first().detail == (
+        "groups now: district editor, reviewer"
+    )
     EditorProfile.objects.filter(user=official).delete()
     assert SecurityEvent.objects.filter(kind="district-changed", user=official).count() == 2
 
