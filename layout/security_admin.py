@@ -3,9 +3,11 @@
 import io
 
 from django.contrib import admin
-from django.http import HttpResponse, HttpResponseForbidden
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from layout.models import SecurityEvent
 from layout.security_log import write_csv
@@ -46,7 +48,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
         """The events the list shows now (its filters and search), as CSV."""
         if not self.has_view_permission(request):
             return HttpResponseForbidden()
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(_("This filter cannot be used: open the list again and export from there."))
         stream = io.StringIO()
         write_csv(changelist.get_queryset(request), stream)
         response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")

@@ -122,3 +122,5 @@ def test_the_export_is_the_filtered_log_and_spreadsheet_safe(superuser):
         f'href="{EXPORT}?kind__exact=sign-in-failed"'
         in boss.get(EVENTS + "?kind__exact=sign-in-failed").content.decode()
     )
+    # A filter the list does not know is refused, not a server error.
+    assert boss.get(EXPORT + "?at__gte=not-a-date").status_code == 400
