@@ -91,3 +91,29 @@ def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):  
     assert directives["object-src"] == ["'none'"] and directives["base-uri"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+
+
+def test_every_style_attribute_of_the_admins_widgets_is_allowed_by_its_exact_hash(officials):  # noqa: F811
+    from html import unescape
+
+    from layout.content_policy import source_hash
+    from layout.models import Cluster
+    from tests.unit.test_resources import XLSX, dry_run, export
+
+    admin = officials["admin"]
+    table = export(admin, Cluster, XLSX)
+    row = table.headers.index("name_en")
+    values = list(table[0])
+    values[row] = f"{values[row]} (renamed)"
+    table[0] = values
+    cluster = Cluster.objects.first()
+    pages = [
+        dry_run(admin, Cluster, table, XLSX),  # the import preview, its changed cells coloured
+        admin.get(f"/admin/layout/cluster/{cluster.pk}/history/"),
+        admin.get("/admin/layout/cluster/export/"),
+    ]
+    for page in pages:
+        allowed = policy(page)["style-src-attr"]
+        styles = set(re.findall(r'\sstyle="([^"]*)"', page.content.decode()))
+        assert styles, "the page has the style attributes this test is about"
+        assert {style for style in styles if source_hash(unescape(style)) not in allowed} == set()
