@@ -29,6 +29,7 @@ from layout.forms import (
 )
 from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource
+from layout.second_factor import has_device, reset_second_factor
 
 
 class LayoutAdmin(SimpleHistoryAdmin):
@@ -80,9 +81,12 @@ class GeometryAdminMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.geometry_fields:
-            return db_field.formfield(
+            field = db_field.formfield(
                 form_class=GeoJSONGeometryField, geometry_types=self.geometry_fields[db_field.name], **kwargs
             )
+            # django-leaflet starts its map with inline scripts: this answer's nonce lets only them run.
+            field.widget.csp_nonce = getattr(request, "csp_nonce", None)
+            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def own_adcode(self, obj):
@@ -582,7 +586,8 @@ class OfficialAdmin(UserAdmin):
     """Users with their role (group) and, for district editors, their district."""
 
     inlines = [EditorProfileInline]
-    list_display = [*UserAdmin.list_display, "role", "district"]
+    list_display = [*UserAdmin.list_display, "role", "district", "second_factor"]
+    actions = [reset_second_factor]
 
     @admin.display(description=_("role"))
     def role(self, user):
@@ -592,3 +597,7 @@ class OfficialAdmin(UserAdmin):
     def district(self, user):
         profile = EditorProfile.objects.filter(user=user).select_related("district").first()
         return profile.district if profile and profile.district else "—"
+
+    @admin.display(description=_("second factor"), boolean=True)
+    def second_factor(self, user):
+        return has_device(user)

@@ -1,6 +1,7 @@
 """App configuration: registers the system checks and keeps the officials' roles in step at every migrate."""
 
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,17 @@ class LayoutConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from layout import checks  # noqa: F401  (registers the checks)
+        # Registers the checks, the event log's receivers and its admin.
+        from layout import checks, security_admin, security_log  # noqa: F401
+        from layout.second_factor import hide_device_admins
+
+        hide_device_admins()
 
         # After auth has created this app's permissions, so that the groups can be given them.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="layout.create_roles")
+
+
+class LayoutAdminConfig(AdminConfig):
+    """Django's admin, served by our site: no admin page opens without the second factor."""
+
+    default_site = "layout.second_factor.LayoutAdminSite"

@@ -102,21 +102,23 @@ def origin_allowed(origin, allowed, own_origin=None):
 
 
 def frame_ancestors(allowed):
+    """The sources of the embed's Content-Security-Policy frame-ancestors directive."""
     if "*" in allowed:
-        return "frame-ancestors *"
+        return ["*"]
     # 'self': the embed dialog's preview frames the embed on our own pages.
-    return " ".join(["frame-ancestors", "'self'", *allowed])
+    return ["'self'", *allowed]
 
 
 def embeddable(view):
     """Lets the view's answers, error pages included, be framed by the allowed origins only: no
-    X-Frame-Options (DENY everywhere else), a Content-Security-Policy frame-ancestors instead."""
+    X-Frame-Options (DENY everywhere else), django-csp's frame-ancestors widened instead."""
 
     @xframe_options_exempt
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = frame_ancestors(allowed_origins())
+        # Read at each answer, not at import, so that a change of the setting takes effect at once.
+        response._csp_replace = {"frame-ancestors": frame_ancestors(allowed_origins())}
         return response
 
     return wrapped

@@ -495,3 +495,40 @@ class EditorProfile(models.Model):
     def __str__(self):
         district = self.district or _("no district")
         return f"{self.user} · {district}"
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security event log: a sign-in, a failure, a lock-out, a second-factor or role change."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign-in", _("signed in with the password")
+        SIGN_IN_FAILED = "sign-in-failed", _("sign-in failed")
+        LOCKED_OUT = "locked-out", _("account locked after failed sign-ins")
+        SIGN_OUT = "sign-out", _("signed out")
+        SECOND_FACTOR_PASSED = "second-factor-passed", _("second factor passed")
+        SECOND_FACTOR_FAILED = "second-factor-failed", _("second factor failed")
+        RECOVERY_CODE_USED = "recovery-code-used", _("recovery code used")
+        SECOND_FACTOR_ENROLLED = "second-factor-enrolled", _("second factor enrolled")
+        RECOVERY_CODES_RENEWED = "recovery-codes-renewed", _("recovery codes renewed")
+        SECOND_FACTOR_RESET = "second-factor-reset", _("second factor reset")
+        GROUPS_CHANGED = "groups-changed", _("groups changed")
+        DISTRICT_CHANGED = "district-changed", _("district changed")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices, db_index=True)
+    # As typed at the sign-in (a failure may name no account), else the account's name at the time.
+    username = models.CharField(_("account"), max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(_("done by"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

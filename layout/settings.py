@@ -44,7 +44,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site: no admin page without the second factor (layout/second_factor.py).
+    "layout.apps.LayoutAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,11 +55,18 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
+    # Staff's second factor: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "layout.apps.LayoutConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (django-csp), with the tile hosts of the basemaps offered.
+    "layout.content_policy.ContentPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages carry the district map as JSON (~200 KB): compressed they are a fifth of that on a phone.
     # Django's GZipMiddleware pads its output against BREACH; answers already compressed pass through.
@@ -68,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Outside the admin, a session that still owes the second factor counts as nobody.
+    "layout.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history (django-simple-history).
@@ -112,7 +124,8 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # GB/T 22239-2019 level 3 asks for strong passwords: 12 characters at least.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -227,3 +240,42 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# ---- Sign-in and sessions (MLPS 2.0 level 3: two factors, idle sessions end, events recorded) ----
+# Groups whose members must pass a second factor (an authenticator app's code) before the admin opens:
+# comma-separated group names, "*" = every staff account (the default); superusers always must
+# unless the setting is empty (then nobody must, and anybody may enrol).
+LAYOUT_SECOND_FACTOR_ROLES = [
+    role.strip() for role in os.environ.get("LAYOUT_SECOND_FACTOR_ROLES", "*").split(",") if role.strip()
+]
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Shanghai industry layout"
+# A session ends after this many idle minutes (the admin saves it at every page, so the clock restarts
+# at each click: layout/second_factor.py) and when the browser closes; signing out deletes it on the
+# server. Only signed-in staff have sessions: the public pages store nothing in one.
+LAYOUT_STAFF_IDLE_MINUTES = int(os.environ.get("LAYOUT_STAFF_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = LAYOUT_STAFF_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# ---- Content-Security-Policy (django-csp; layout/content_policy.py adds what depends on the request) ----
+# Scripts and styles only from our origin and no inline script; images from our origin, data: (Leaflet's
+# and the QR code's) and the tile hosts of LAYOUT_BASEMAPS (added per answer); no plugins; no <base>;
+# framed by nobody (the embed widens frame-ancestors to LAYOUT_EMBED_ALLOWED_ORIGINS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The embed dialog's preview frames our own /embed/.
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -144,3 +144,12 @@ def pytest_sessionstart(session):
     from layout.management.commands.compile_catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor as well as the password (the admin asks both)."""
+    from tests.unit.conftest import pass_second_factor
+
+    client.force_login(admin_user)
+    return pass_second_factor(client, admin_user)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.policy import REPORT_VIOLATIONS
 from tests.conftest import SEEDS
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
@@ -103,6 +104,8 @@ def open_page(browser, base_url, **context_options):
     """A page in a new browser context that may reach only base_url's host (or, for base_url None, only
     file: and data: addresses), recording console errors, page errors, failed and foreign requests."""
     context = browser.new_context(**(DEFAULT_CONTEXT | context_options))
+    # A Content-Security-Policy violation becomes a console error, so the story fails on it.
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     visit = Visit(page=page, base_url=base_url or "")
     if base_url:

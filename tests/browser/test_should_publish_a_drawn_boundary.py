@@ -4,6 +4,7 @@ import json
 
 import pytest
 import shapely
+from django.contrib.auth.models import User
 from django.urls import reverse
 from shapely.geometry import shape
 from shapely.ops import polylabel
@@ -12,6 +13,7 @@ from layout.models import Cluster, District
 from layout.roles import DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.browser.map_page import map_point
 from tests.conftest import make_official
+from tests.unit.conftest import authenticator, current_code
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +27,8 @@ def officials(layout_data, django_user_model):
     putuo = District.objects.get(adcode=PUTUO)
     editor = make_official(django_user_model, "putuo-editor", DISTRICT_EDITOR, putuo, password=PASSWORD)
     reviewer = make_official(django_user_model, "reviewer", REVIEWER, password=PASSWORD)
+    for official in (editor, reviewer):
+        authenticator(official)  # each has set up the second factor already
     return editor, reviewer
 
 
@@ -33,6 +37,10 @@ def sign_in(page, live_server, username, next_path):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    # Then the second factor: the code the official's authenticator app shows.
+    page.wait_for_selector("#second-factor-form")
+    page.fill("#id_token", current_code(authenticator(User.objects.get(username=username))))
+    page.click("#second-factor-form input[type=submit]")
     page.wait_for_url(f"**{next_path}")
 
 

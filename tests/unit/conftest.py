@@ -8,6 +8,9 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
@@ -19,10 +22,31 @@ JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
 
 
+def authenticator(user):
+    """The official's authenticator app (a confirmed TOTP device), made once."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def current_code(device):
+    """The 6 digits the official's authenticator app shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def pass_second_factor(client, user):
+    """Mark the signed-in client's session as past the second factor, as if the official typed the code."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+    return client
+
+
 def signed_in(user):
+    """A client signed in as the user, past the password and the second factor."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
-    return client
+    return pass_second_factor(client, user)
 
 
 @pytest.fixture
