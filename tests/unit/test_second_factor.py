@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -230,6 +231,6 @@ def test_weak_passwords_are_refused(reviewer, password, complaint):
 
     reviewer.first_name = "Reviewer"
     reviewer.email = "reviewer-office@example.org"
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         validate_password(password, reviewer)
     assert complaint in " ".join(refused.value.messages)
