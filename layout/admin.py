@@ -17,7 +17,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from layout import drafts, formats, geojson, geometry, history, roles
+from layout import drafts, edits, formats, geojson, geometry, history, roles
 from layout.forms import (
     ClusterForm,
     DistrictForm,
@@ -40,8 +40,36 @@ class LayoutAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.scope_user = request.user
+        form.editor = request.user  # a class made for this request: its saves pass the gate as this official
         return form
+
+    def save_model(self, request, obj, form, change):
+        """Every save of the change form and of History → Revert goes through the one gate (layout.edits)."""
+        m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data}
+        # A draft's form shows the draft (DraftAdmin.get_object): saving it settles the draft.
+        outcome = edits.save(request.user, obj, m2m, form.cleaned_data.get("edited_version"), replaces_draft=True)
+        if outcome == edits.DRAFTED:
+            self.message_user(
+                request,
+                _(
+                    "Your changes are saved as a draft. The public map keeps showing the "
+                    "published version until a reviewer publishes them."
+                ),
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        edits.delete(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        refused = []
+        for obj in queryset:
+            try:
+                edits.delete(request.user, obj)
+            except edits.Refused as exc:
+                refused.append(" ".join(exc.messages))
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
@@ -222,52 +250,26 @@ class DraftAdmin(DistrictScopedAdmin):
         obj = super().get_object(request, object_id, from_field)
         return drafts.apply_draft(obj) if obj is not None else None
 
-    def as_draft(self, request, obj):
-        """Whether saving this record must propose a draft rather than change what the public sees."""
-        return (
-            obj.pk is not None
-            and not self.has_publish_permission(request)
-            and self.model._default_manager.filter(pk=obj.pk, is_published=True).exists()
-        )
-
-    def save_model(self, request, obj, form, change):
-        if change and self.as_draft(request, obj):
-            m2m = {
-                f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data
-            }
-            live = drafts.propose(obj, request.user, m2m)
-            obj.version, obj.draft = live.version, live.draft
-            form.save_m2m = lambda: None  # the many-to-many choices are in the draft
-            request._layout_drafted = True
-            return
-        # The form showed the draft: saving it makes it the record.
-        obj.draft = {}
-        if "_publish" in request.POST and self.has_publish_permission(request):
-            obj.is_published = True
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, roles.PUBLISHED_MODELS):
             return super().save_formset(request, form, formset, change)
-        may_publish = roles.can_publish(request.user, formset.model)
         saved = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            if obj.is_published and not may_publish:
-                messages.warning(request, _("“%(obj)s” is published: only a reviewer may remove it.") % {"obj": obj})
-                continue
-            obj.delete()
-        for obj in saved:
-            if obj.pk and not may_publish and formset.model.objects.filter(pk=obj.pk, is_published=True).exists():
-                drafts.propose(obj, request.user)
-                request._layout_drafted = True
-            else:
-                obj.draft = {}
-                obj._history_user = request.user
-                obj.save()
-        formset.save_m2m()
-
-    def response_change(self, request, obj):
-        if getattr(request, "_layout_drafted", False):
+            try:
+                edits.delete(request.user, obj)
+            except edits.Refused as exc:
+                messages.warning(request, " ".join(exc.messages))
+        drafted = False
+        for row in formset.forms:
+            if any(row.instance is obj for obj in saved):
+                outcome = edits.save(
+                    request.user,
+                    row.instance,
+                    edited_version=row.cleaned_data.get("edited_version"),
+                    replaces_draft=True,
+                )
+                drafted = drafted or outcome == edits.DRAFTED
+        if drafted:
             self.message_user(
                 request,
                 _(
@@ -276,7 +278,6 @@ class DraftAdmin(DistrictScopedAdmin):
                 ),
                 messages.WARNING,
             )
-        return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if not obj.is_published:
@@ -307,7 +308,7 @@ class DraftAdmin(DistrictScopedAdmin):
         published, refused = 0, []
         for obj in queryset:
             try:
-                drafts.publish(obj, request.user)
+                edits.publish(request.user, obj)
                 published += 1
             except ValidationError as exc:
                 refused.append(f"{obj}: {' '.join(exc.messages)}")
@@ -324,8 +325,11 @@ class DraftAdmin(DistrictScopedAdmin):
     def unpublish_selected(self, request, queryset):
         count = 0
         for obj in queryset.filter(is_published=True):
-            drafts.unpublish(obj, request.user)
-            count += 1
+            try:
+                edits.unpublish(request.user, obj)
+                count += 1
+            except edits.Refused as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
         self.message_user(
             request,
             ngettext("%d record taken off the public map.", "%d records taken off the public map.", count) % count,
@@ -406,6 +410,11 @@ class ScenarioInline(admin.TabularInline):
     readonly_fields = ["is_published"]
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.editor = request.user  # a class made for this request: each row passes the gate
+        return formset
 
 
 @admin.register(Cluster)

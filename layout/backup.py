@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from layout import edits
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 FORMAT = "shanghai-layout-backup"
@@ -114,7 +115,7 @@ def restore(data, reason="restored from a backup"):
             for item in objects:
                 obj = item.object
                 try:
-                    obj.full_clean(validate_unique=False)
+                    edits.check_restored(obj)
                 except ValidationError as exc:
                     raise BackupError(f"Invalid record, nothing restored: {_describe(obj, exc)}") from None
                 # raw: keeps every field as saved (version, time of the last change), as loaddata does.

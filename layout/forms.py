@@ -1,6 +1,5 @@
 """Admin form fields: GeoJSON geometries stored in JSONFields, edited on django-leaflet's map."""
 
-import copy
 import json
 from decimal import Decimal
 
@@ -217,37 +216,36 @@ class LayoutModelForm(GeometryModelForm):
                 target = field.m2m_reverse_field_name()
                 self.initial[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
 
-    # Set by the admin: the official saving, whose district the record must stay in.
-    scope_user = None
+    # Set by the admin on the form class it makes for each request: the official saving.
+    editor = None
 
     def clean(self):
         cleaned_data = super().clean()
-        self._check_version(cleaned_data.get("edited_version"))
-        self._check_scope(cleaned_data)
         for extra, (base, factor, unit) in AMOUNT_INPUTS.items():
             if extra in self.fields and base in self.fields:
                 self._reconcile_amount(cleaned_data, extra, base, factor, unit)
         self._read_boundary_file(cleaned_data)
         return cleaned_data
 
-    def _check_version(self, edited_version):
-        instance = self.instance
-        if instance.pk is None or edited_version is None:
-            return
-        # Locks the row until the admin's transaction ends (PostgreSQL), so two saves cannot cross.
-        # order_by("pk"): a model ordering across a nullable relation (a scenario's cluster) would
-        # put an outer join under FOR UPDATE, which PostgreSQL refuses.
-        current = (
-            type(instance)
-            ._default_manager.select_for_update(of=("self",))
-            .filter(pk=instance.pk)
-            .order_by("pk")
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current is None or current == edited_version:
-            return
-        raise self.conflict_error(type(instance)._default_manager.get(pk=instance.pk), edited_version)
+    def _post_clean(self):
+        """The record as it would be saved passes the edit rules (layout.edits): district, publishing and
+        the version the official started from."""
+        super()._post_clean()
+        from layout import edits
+        from layout.models import PublishedModel
+
+        if "_publish" in self.data and isinstance(self.instance, PublishedModel):
+            self.instance.is_published = True  # "Save and publish": the gate says who may
+        try:
+            edits.check(self.editor, self.instance, getattr(self, "cleaned_data", {}).get("edited_version"))
+        except edits.Refused as exc:
+            if exc.code == "conflict":
+                self.add_error(None, self.conflict_error(exc.params["record"], exc.params["edited_version"]))
+            else:
+                self.add_error(None, exc)
+
+    def _save_m2m(self):
+        """Many-to-many choices are saved by the gate (layout.edits.save), as a draft's or as the record's."""
 
     def conflict_error(self, record, edited_version):
         who, lines = changed_meanwhile(record, edited_version)
@@ -264,28 +262,6 @@ class LayoutModelForm(GeometryModelForm):
             ),
             code="conflict",
         )
-
-    def _check_scope(self, cleaned_data):
-        """A district editor's record must stay in their district: a scenario needs one of its clusters,
-        a project its district or one of its clusters."""
-        from layout import roles
-
-        user = self.scope_user
-        if user is None or type(self.instance) not in roles.DISTRICT_MODELS:
-            return
-        district = roles.editor_district(user)
-        if district is None:
-            return
-        probe = copy.copy(self.instance)
-        for name in ("district", "cluster"):
-            if name in cleaned_data:
-                setattr(probe, name, cleaned_data[name])
-        if not roles.may_edit(user, probe):
-            raise forms.ValidationError(
-                _("This record must belong to your district, %(district)s: choose it, or one of its clusters.")
-                % {"district": district or _("(none: ask the city office to set yours)")},
-                code="district",
-            )
 
     def _reconcile_amount(self, cleaned_data, extra, base, factor, unit):
         in_unit, in_base = cleaned_data.get(extra), cleaned_data.get(base)
@@ -418,7 +394,7 @@ class InlineRowForm(LayoutModelForm):
         )
 
     def deleted_error(self, deleted):
-        who = "%s at %s" % history.who_and_when(deleted) if deleted is not None else _("someone else")
+        who = "{} at {}".format(*history.who_and_when(deleted)) if deleted is not None else _("someone else")
         return forms.ValidationError(
             format_html(
                 "{} {}",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
-from layout import drafts, roles
+from layout import edits
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
 
 WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
@@ -135,7 +135,7 @@ class LayoutResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         """Either unit may be given; both, only if they agree."""
-        for in_unit, (in_base, factor) in UNIT_COLUMNS.items():
+        for in_unit, (in_base, _factor) in UNIT_COLUMNS.items():
             if in_unit not in self.fields or in_base not in self.fields:
                 continue
             given = {name: row.get(name) for name in (in_unit, in_base) if name in row}
@@ -162,49 +162,20 @@ class LayoutResource(resources.ModelResource):
                 row[in_base] = "" if value is None else str(value)
         super().before_import_row(row, **kwargs)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        user = getattr(self, "user", None)
-        if user is not None and not new and not roles.may_edit(user, instance):
-            raise ValidationError(
-                f"“{instance}” is another district's record: you may import only "
-                f"{roles.editor_district(user) or 'no district'}'s records."
-            )
-        super().after_init_instance(instance, new, row, **kwargs)
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A row is checked as the change form checks a save: the model's validation, then the edit rules."""
         super().validate_instance(instance, import_validation_errors, validate_unique)
-        user = getattr(self, "user", None)
-        if user is not None and not roles.may_edit(user, instance):
-            raise ValidationError(
-                f"This row puts “{instance}” in another district: you may import only "
-                f"{roles.editor_district(user) or 'no district'}'s records."
-            )
-
-    def _as_draft(self, instance, is_create):
-        user = getattr(self, "user", None)
-        return (
-            user is not None
-            and not is_create
-            and isinstance(instance, roles.PUBLISHED_MODELS)
-            and type(instance).objects.filter(pk=instance.pk, is_published=True).exists()
-            and not roles.can_publish(user, type(instance))
-        )
+        edits.check(getattr(self, "user", None), instance)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        instance._as_draft = self._as_draft(instance, is_create)
-        if instance._as_draft:
-            return  # proposed in save_m2m, once the many-to-many values are known
-        super().save_instance(instance, is_create, row, **kwargs)
+        """Saved with its many-to-many values by save_m2m, through the edit gate."""
 
     def save_m2m(self, instance, row, **kwargs):
-        if getattr(instance, "_as_draft", False):
-            m2m = {}
-            for field in self.get_import_fields():
-                if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                    m2m[field.attribute] = list(field.clean(row, **kwargs))
-            drafts.propose(instance, self.user, m2m)
-            return
-        super().save_m2m(instance, row, **kwargs)
+        m2m = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                m2m[field.attribute] = list(field.clean(row, **kwargs))
+        edits.save(self.user, instance, m2m)
 
 
 class ClusterResource(LayoutResource):
