@@ -14,7 +14,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from layout import drafts, edits, formats, geojson, geometry, history, roles
@@ -28,7 +27,7 @@ from layout.forms import (
     VersionedInlineFormSet,
 )
 from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
-from layout.resources import ClusterResource, ProjectResource, ScenarioResource
+from layout.resources import ClusterResource, ProjectResource, ScenarioResource, SpreadsheetCSV, SpreadsheetXLSX
 
 
 class LayoutAdmin(SimpleHistoryAdmin):
@@ -347,8 +346,8 @@ def _preview_url():
 class TableAdmin(ImportExportMixin):
     """Excel and CSV export and import, previewed row by row and applied all or nothing."""
 
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
+    import_formats = [SpreadsheetXLSX, SpreadsheetCSV]
+    export_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     show_change_form_export = False
 
     def get_import_data_kwargs(self, **kwargs):

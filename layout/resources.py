@@ -1,12 +1,15 @@
 """Clusters, scenarios and projects as Excel/CSV tables (django-import-export), in the units officials use."""
 
+import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
 from layout import edits
+from layout.exports import FORMULA_START, spreadsheet_text
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
 
 WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
@@ -96,6 +99,48 @@ def key(attribute, model, field_name):
 
 # Columns a table may give in either unit: officials' unit → base unit. The export writes the first.
 UNIT_COLUMNS = {"space_wan_m2": ("space_m2", WAN), "investment_yi_cny": ("investment_cny", YI)}
+
+
+class SpreadsheetCSV(base_formats.CSV):
+    """CSV whose text cells a spreadsheet shows as text, never runs (see exports.spreadsheet_text); the
+    apostrophe is taken off again on import, so an exported table imports unchanged."""
+
+    def _escape_formulae(self, dataset):  # django-import-export's hook (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT)
+        for index, row in enumerate(list(dataset)):
+            dataset[index] = [spreadsheet_text(cell) for cell in row]
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        for index, row in enumerate(list(dataset)):
+            dataset[index] = [_unescaped(cell) for cell in row]
+        return dataset
+
+
+def _unescaped(cell):
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    """Excel whose cells holding text that starts with "=" are text cells, not formulas (openpyxl would
+    make them formulas): the official reads the value typed, nothing runs."""
+
+    def _escape_formulae(self, dataset):
+        pass  # text cells keep their value; their type is set below
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(super().export_data(dataset, **kwargs)))
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
 
 
 class LayoutResource(resources.ModelResource):

@@ -227,3 +227,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Exported text that a spreadsheet would run as a formula is written as text (layout.resources'
+# formats: an Excel text cell, a CSV cell with a leading apostrophe that the import takes off again).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

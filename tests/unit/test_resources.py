@@ -178,3 +178,31 @@ def test_new_rows_are_imported_as_drafts(officials):
     confirm(officials["jiading"], Scenario, preview)
     scenario = Scenario.objects.get(title_zh="新场景")
     assert scenario.cluster == cluster_in(JIADING) and not scenario.is_published
+
+
+FORMULA = '=HYPERLINK("http://evil.example/","click")'
+
+
+def exported_response(client, model, file_format):
+    url = reverse(f"admin:layout_{model._meta.model_name}_export")
+    form = client.get(url).context["form"]
+    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
+    return client.post(url, {**data, "format": file_format, "resource": "0"})
+
+
+def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchanged(officials):
+    from openpyxl import load_workbook
+
+    cluster = cluster_in(JIADING)
+    Cluster.objects.filter(pk=cluster.pk).update(name_en=FORMULA, lead_track_en="+1+1", description_en="@SUM(A1)")
+    book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
+    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value == FORMULA]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # a text cell, not a formula
+    text = exported_response(officials["admin"], Cluster, CSV).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM(A1)" in text
+    assert not re.search(r'(^|,)"?=HYPERLINK', text, re.MULTILINE)
+    before = snapshot(Cluster)
+    for file_format in (XLSX, CSV):
+        preview = dry_run(officials["admin"], Cluster, export(officials["admin"], Cluster, file_format), file_format)
+        assert preview.context["result"].totals["update"] == 0
+    assert snapshot(Cluster) == before
