@@ -21,6 +21,7 @@ from layout.forms import (
     ClusterForm,
     DistrictForm,
     GeoJSONGeometryField,
+    ImportConfirmationForm,
     InlineRowForm,
     LayoutModelForm,
     ProjectForm,
@@ -349,6 +350,27 @@ class TableAdmin(ImportExportMixin):
     import_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     export_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     show_change_form_export = False
+    confirm_form_class = ImportConfirmationForm
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "import_formats": self.get_import_formats()}
+
+    def process_import(self, request, **kwargs):
+        if self.has_import_permission(request):
+            confirm_form = self.create_confirm_form(request)
+            if not confirm_form.is_valid():
+                return self.import_refused(
+                    request, " ".join(e for errors in confirm_form.errors.values() for e in errors)
+                )
+        try:
+            return super().process_import(request, **kwargs)
+        except OSError:  # the stored file went between the check and the reading
+            return self.import_refused(request, _("The file checked in the preview is no longer on the server."))
+
+    def import_refused(self, request, why):
+        self.message_user(request, _("Nothing was imported: %(rows)s") % {"rows": why}, messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -1,7 +1,10 @@
 """Admin form fields: GeoJSON geometries stored in JSONFields, edited on django-leaflet's map."""
 
 import json
+import re
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import shapely
 from django import forms
@@ -13,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm
 from leaflet.forms.widgets import LeafletWidget
 from shapely.geometry import shape
 
@@ -446,3 +450,35 @@ class VersionedInlineFormSet(BaseInlineFormSet):
         if moved is not None:
             return form.conflict_error(moved, getattr(form, "cleaned_data", {}).get("edited_version"))
         return form.deleted_error(history.deletion(self.model, pk))
+
+
+class ImportConfirmationForm(ConfirmImportForm):
+    """The "Confirm import" step names a file the preview step stored and a format by its number: checked
+    here, so that a tampered or stale confirmation is refused with a reason, never a server error."""
+
+    def __init__(self, *args, import_formats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.import_formats = import_formats
+
+    def clean_format(self):
+        value = self.cleaned_data["format"]
+        if not (value.isascii() and value.isdigit() and int(value) < len(self.import_formats)):
+            raise forms.ValidationError(_("Unknown file format: choose the file again."))
+        return value
+
+    def clean_import_file_name(self):
+        # Only a name the preview step made (tmpXXXXXXXX, in the temporary folder): no path, no other file.
+        name = self.cleaned_data["import_file_name"]
+        folder = Path(tempfile.gettempdir())
+        if Path(name).is_absolute() and Path(name).parent == folder:
+            name = Path(name).name  # the preview gives the full path of the file it stored
+        if not re.fullmatch(r"tmp[A-Za-z0-9_]{1,64}", name):
+            raise forms.ValidationError(_("This is not a file the preview stored: choose the file again."))
+        if not (folder / name).is_file():
+            raise forms.ValidationError(
+                _(
+                    "The file checked in the preview is no longer on the server (it was imported or it expired): "
+                    "choose the file again."
+                )
+            )
+        return name

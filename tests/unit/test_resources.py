@@ -206,3 +206,23 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
         preview = dry_run(officials["admin"], Cluster, export(officials["admin"], Cluster, file_format), file_format)
         assert preview.context["result"].totals["update"] == 0
     assert snapshot(Cluster) == before
+
+
+@pytest.mark.parametrize(
+    ("tampered", "reason"),
+    [
+        ({"format": "7"}, "Unknown file format"),
+        ({"format": "xlsx"}, "Unknown file format"),
+        ({"import_file_name": "tmpgone123"}, "no longer on the server"),
+        ({"import_file_name": "../../etc/passwd"}, "not a file the preview stored"),
+        ({"import_file_name": "/etc/hostname"}, "not a file the preview stored"),
+    ],
+)
+def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, tampered, reason):
+    data = {"import_file_name": "tmpgone123", "original_file_name": "clusters.csv", "format": CSV, "resource": "0"}
+    response = officials["admin"].post(
+        reverse("admin:layout_cluster_process_import"), {**data, **tampered}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("admin:layout_cluster_import")
+    assert any("Nothing was imported" in m and reason in m for m in map(str, response.context["messages"]))
