@@ -93,6 +93,19 @@ def _describe(obj, exc):
     return f"{obj._meta.verbose_name} {obj.pk} ({obj}): {detail}"
 
 
+def _check_references(obj):
+    """Every record a record names is in the backup (restored before it) or kept in the database."""
+    for field in obj._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        key = getattr(obj, field.attname)
+        if key is not None and not field.related_model._default_manager.filter(pk=key).exists():
+            raise BackupError(
+                f"Invalid record, nothing restored: {obj._meta.verbose_name} {obj.pk}: {field.name}: there is no "
+                f"{field.related_model._meta.verbose_name} with key {key!r} in the backup."
+            )
+
+
 def restore(data, reason="restored from a backup"):
     """Make the layout exactly what the backup holds: records not in it are deleted. All or nothing."""
     labels = {model._meta.label_lower: model for model in MODELS}
@@ -114,6 +127,7 @@ def restore(data, reason="restored from a backup"):
             restored = {model: [] for model in MODELS}
             for item in objects:
                 obj = item.object
+                _check_references(obj)
                 try:
                     edits.check_restored(obj)
                 except ValidationError as exc:

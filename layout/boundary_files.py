@@ -309,7 +309,7 @@ def read_boundary_bytes(content, name, datum=WGS84, district=None):
         value = geometry.to_geojson(shape)
         shape = geometry.validate_geojson(value)
     except geometry.GeometryError as exc:
-        raise BoundaryFileError(exc.message, exc.location) from exc
+        raise BoundaryFileError(exc.localized(_), exc.location) from exc
     if district is not None and district.boundary:
         share = geometry.share_within(shape, district.boundary_shape())
         if share < geometry.MIN_SHARE_IN_DISTRICT:

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
@@ -60,6 +61,34 @@ class TextWidget(widgets.CharWidget):
         if value is None or (isinstance(value, str) and not value.strip()):
             return self.empty
         return super().clean(value, row, **kwargs)
+
+
+class NumberWidget(widgets.Widget):
+    """A whole or decimal number; a cell that is not one says so in a sentence (django-import-export's own
+    widgets answer "[<class 'decimal.ConversionSyntax'>]")."""
+
+    def __init__(self, whole=True, **kwargs):
+        self.whole = whole
+        super().__init__(coerce_to_string=False, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip().replace(",", "").replace("，", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        if self.whole:
+            if number != number.to_integral_value():
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+            return int(number)
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
 
 
 class KeyWidget(widgets.ForeignKeyWidget):
@@ -162,6 +191,8 @@ class LayoutResource(resources.ModelResource):
     def widget_from_django_field(cls, f, default=widgets.Widget):
         if isinstance(f, (models.CharField, models.TextField)):
             return TextWidget
+        if isinstance(f, (models.IntegerField, models.DecimalField, models.FloatField)):
+            return NumberWidget
         return super().widget_from_django_field(f, default)
 
     @classmethod
@@ -169,6 +200,8 @@ class LayoutResource(resources.ModelResource):
         kwargs = super().widget_kwargs_for_field(field_name, django_field)
         if isinstance(django_field, (models.CharField, models.TextField)):
             kwargs = {"empty": None if django_field.null else ""}
+        elif isinstance(django_field, (models.IntegerField, models.DecimalField, models.FloatField)):
+            kwargs = {"whole": isinstance(django_field, models.IntegerField)}
         return kwargs
 
     def get_export_fields(self, selected_fields=None):

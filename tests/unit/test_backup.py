@@ -99,3 +99,16 @@ def test_restore_records_itself_in_each_records_history(layout_data, tmp_path):
     call_command("restore_layout", str(path), verbosity=0)
     latest = Cluster.objects.first().history.order_by("-history_date", "-history_id").first()
     assert latest.history_change_reason == f"restored from {path}"
+
+
+def test_a_record_naming_a_district_the_backup_does_not_hold_is_refused_in_a_sentence(layout_data, tmp_path):
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    cluster = next(r for r in data["records"] if r["model"] == "layout.cluster")
+    cluster["fields"]["district"] = 99999
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"cluster \d+: district: there is no district with key 99999 in the backup"):
+        call_command("restore_layout", str(path), verbosity=0)
+    assert snapshot() == before

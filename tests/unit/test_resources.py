@@ -226,3 +226,13 @@ def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, ta
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("admin:layout_cluster_import")
     assert any("Nothing was imported" in m and reason in m for m in map(str, response.context["messages"]))
+
+
+@pytest.mark.parametrize(("column", "value"), [("published_scenario_count", "abc"), ("number", "x1")])
+def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, value):
+    table = tablib.Dataset([cluster_in(JIADING).slug, value], headers=["slug", column])
+    response = dry_run(officials["admin"], Cluster, table, CSV)
+    errors = [str(error.error) for _number, row in response.context["result"].row_errors() for error in row]
+    errors += [str(row.error) for row in response.context["result"].invalid_rows]
+    assert any(f"“{value}” is not a number." in error for error in errors), errors
+    assert not any("ConversionSyntax" in error for error in errors)
