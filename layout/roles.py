@@ -67,6 +67,17 @@ def can_publish(user, model):
     return user.has_perm(f"{model._meta.app_label}.{get_permission_codename('publish', model._meta)}")
 
 
+def may_preview(user):
+    """Whether a staff account sees drafts on the map: only one that may edit or review records with drafts."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return any(
+        user.has_perm(f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}")
+        for model in PUBLISHED_MODELS
+        for action in ("change", "publish")
+    )
+
+
 def editor_district(user):
     """None if the user edits every district; else the district they may edit (None-like: False if none)."""
     if user.has_perm(EVERY_DISTRICT):
