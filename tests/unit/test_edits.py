@@ -167,3 +167,21 @@ def test_the_operators_writes_load_layout_and_restore_still_pass_the_models_vali
     with pytest.raises(Exception, match="space_m2"):
         edits.save(edits.OPERATOR, cluster, validate=True)
     assert Cluster.objects.get(pk=cluster.pk).space_m2 != -5
+
+
+def test_a_district_editor_adds_a_cluster_with_a_scenario_row_in_one_save(officials):
+    url = reverse("admin:layout_cluster_add")
+    data = change_form_data(officials["jiading"].get(url))
+    data.update(
+        number="15",
+        slug="jiading-new",
+        name_zh="嘉定新集聚区",
+        name_en="Jiading new cluster",
+        district=str(cluster_in(JIADING).district_id),
+        boundary_status="indicative",
+        anchor_confidence="unknown",
+        **{"scenarios-TOTAL_FORMS": "1", "scenarios-0-title_zh": "新场景", "scenarios-0-title_en": "New scenario"},
+    )
+    response = officials["jiading"].post(url, data)
+    assert response.status_code == 302, (response.context["adminform"].form.errors, response.context["errors"])
+    assert Scenario.objects.get(title_zh="新场景").cluster.slug == "jiading-new"
