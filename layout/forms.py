@@ -238,8 +238,9 @@ class LayoutModelForm(GeometryModelForm):
         from layout import edits
         from layout.models import PublishedModel
 
-        if "_publish" in self.data and isinstance(self.instance, PublishedModel):
-            self.instance.is_published = True  # "Save and publish": the gate says who may
+        if self.prefix is None and "_publish" in self.data and isinstance(self.instance, PublishedModel):
+            # "Save and publish" publishes the page's record (not its rows); the gate says who may.
+            self.instance.is_published = True
         try:
             edits.check(self.editor, self.instance, getattr(self, "cleaned_data", {}).get("edited_version"))
         except edits.Refused as exc:

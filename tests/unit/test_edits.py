@@ -185,3 +185,14 @@ def test_a_district_editor_adds_a_cluster_with_a_scenario_row_in_one_save(offici
     response = officials["jiading"].post(url, data)
     assert response.status_code == 302, (response.context["adminform"].form.errors, response.context["errors"])
     assert Scenario.objects.get(title_zh="新场景").cluster.slug == "jiading-new"
+
+
+def test_save_and_publish_publishes_the_record_not_its_scenario_rows(officials, unpublished):
+    scenario = Scenario.objects.create(title_zh="草稿场景", cluster=unpublished)
+    data = change_form_data(officials["reviewer"].get(change_url(unpublished)))
+    row = next(k for k, v in data.items() if k.endswith("-id") and v == str(scenario.pk))
+    data[row.replace("-id", "-title_en")] = "Edited with the cluster"
+    assert officials["reviewer"].post(change_url(unpublished), {**data, "_publish": "1"}).status_code == 302
+    assert Cluster.objects.get(pk=unpublished.pk).is_published
+    scenario = Scenario.objects.get(pk=scenario.pk)
+    assert scenario.title_en == "Edited with the cluster" and not scenario.is_published
