@@ -152,7 +152,7 @@ def geodesic_disc(lon, lat, area_m2, segments=64):
     radius = math.sqrt(area_m2 / math.pi)
     azimuths = [360.0 * i / segments for i in range(segments)]
     lons, lats, _ = WGS84.fwd([lon] * segments, [lat] * segments, azimuths, [radius] * segments)
-    ring = list(zip(lons, lats))
+    ring = list(zip(lons, lats, strict=True))
     return shapely.Polygon(ring + ring[:1])
 
 
