@@ -41,7 +41,7 @@ def test_no_query_value_makes_a_public_page_fail(layout_data):
     client = Client()
     slug = Cluster.objects.published().first().slug
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(requests())
     def answers(request):
         path, query = request
