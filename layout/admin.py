@@ -43,6 +43,15 @@ class LayoutAdmin(SimpleHistoryAdmin):
         form.editor = request.user  # a class made for this request: its saves pass the gate as this official
         return form
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except edits.Refused as exc:
+            # The gate refused at the save itself (a save that crossed this one after the form was
+            # checked): the page's transaction is rolled back, and the official is told why.
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         """Every save of the change form and of History → Revert goes through the one gate (layout.edits)."""
         m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data}

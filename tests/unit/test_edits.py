@@ -1,12 +1,14 @@
 """One gate for every edit (layout.edits): each way of writing a record meets the same rules and refusals."""
 
 import io
+import json
 
 import pytest
 import tablib
 from django.contrib.admin.sites import site
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -90,10 +92,7 @@ def test_change_form_save_and_publish_by_a_non_reviewer_is_refused(officials, un
 
 def test_boundary_upload_with_save_and_publish_by_a_non_reviewer_is_refused(officials, unpublished, tmp_path):
     path = tmp_path / "boundary.geojson"
-    path.write_text(
-        '{"type": "Feature", "properties": {}, "geometry": %s}' % str(inside(JIADING)).replace("'", '"'),
-        encoding="utf-8",
-    )
+    path.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": inside(JIADING)}), encoding="utf-8")
     data = change_form_data(officials["jiading"].get(change_url(unpublished)))
     data["boundary_file"] = SimpleUploadedFile(path.name, path.read_bytes())
     response = officials["jiading"].post(change_url(unpublished), {**data, "_publish": "1"})
@@ -196,3 +195,24 @@ def test_save_and_publish_publishes_the_record_not_its_scenario_rows(officials, 
     assert Cluster.objects.get(pk=unpublished.pk).is_published
     scenario = Scenario.objects.get(pk=scenario.pk)
     assert scenario.title_en == "Edited with the cluster" and not scenario.is_published
+
+
+def test_a_save_crossed_after_the_form_was_checked_is_refused_whole_with_a_message(officials, monkeypatch):
+    cluster = cluster_in(XUHUI)
+    data = change_form_data(officials["reviewer"].get(change_url(cluster)))
+    check = edits.check
+    calls = []
+
+    def crossed(user, obj, edited_version=None, live=None):
+        calls.extend([obj] if isinstance(obj, Cluster) else [])
+        if (
+            isinstance(obj, Cluster) and len(calls) == 2
+        ):  # at the save, after the form's own check: someone saved meanwhile
+            Cluster.objects.filter(pk=cluster.pk).update(version=F("version") + 1, name_en="Saved meanwhile")
+            live = Cluster.objects.get(pk=cluster.pk)
+        return check(user, obj, edited_version, live)
+
+    monkeypatch.setattr(edits, "check", crossed)
+    response = officials["reviewer"].post(change_url(cluster), {**data, "name_en": "Mine"}, follow=True)
+    assert any("changed while you were editing it" in str(m) for m in response.context["messages"])
+    assert Cluster.objects.get(pk=cluster.pk).name_en == cluster.name_en  # rolled back: neither
