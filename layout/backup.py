@@ -121,6 +121,7 @@ def restore(data, reason="restored from a backup"):
             keep = {model: set() for model in MODELS}
             for item in objects:
                 keep[type(item.object)].add(item.object.pk)
+            stored_versions = {model: dict(model._default_manager.values_list("pk", "version")) for model in MODELS}
             # Records the backup does not hold go first, referencing ones before referenced ones.
             for model in reversed(MODELS):
                 model._default_manager.exclude(pk__in=keep[model]).delete()
@@ -132,7 +133,10 @@ def restore(data, reason="restored from a backup"):
                     edits.check_restored(obj)
                 except ValidationError as exc:
                     raise BackupError(f"Invalid record, nothing restored: {_describe(obj, exc)}") from None
-                # raw: keeps every field as saved (version, time of the last change), as loaddata does.
+                # A restore is an edit: numbered after both the backed-up and the stored version, so that
+                # a form opened before it is refused rather than saved over it (layout.edits.save does so).
+                obj.version = edits.version_after(obj.version, stored_versions[type(obj)].get(obj.pk))
+                # raw: keeps every other field as saved (time of the last change), as loaddata does.
                 item.save()
                 restored[type(obj)].append(obj)
             for model, objs in restored.items():

@@ -99,7 +99,7 @@ def save(user, obj, m2m=None, edited_version=None, replaces_draft=False, validat
             obj.full_clean()
         if replaces_draft and isinstance(obj, PublishedModel):
             obj.draft = {}
-        # Numbered after the stored version, not after the one the object was built from.
+        # Numbered after the stored version, not after the one the object was built from (its save adds 1).
         obj.version = live.version if live is not None else 0
         obj._history_user = None if user is OPERATOR else user
         obj.save()
@@ -108,6 +108,11 @@ def save(user, obj, m2m=None, edited_version=None, replaces_draft=False, validat
         for name, related in (m2m or {}).items():
             getattr(obj, name).set(related)
     return SAVED
+
+
+def version_after(*versions):
+    """The number of a new version of a record: one more than any it had (None: not known)."""
+    return max((v for v in versions if v is not None), default=0) + 1
 
 
 def delete(user, obj):
