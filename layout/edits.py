@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from layout import drafts, roles
 from layout.models import PublishedModel
 
-# Seed loading and restoring a backup are run on the server by its operator, who may write anything;
+# Seed loading (and the checks of a restore) run on the server by its operator, who may write anything;
 # their records still pass the model's validation.
 OPERATOR = object()
 
