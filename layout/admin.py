@@ -346,6 +346,11 @@ class DraftAdmin(DistrictScopedAdmin):
         )
 
 
+STORED_FILE_GONE = _(
+    "The file checked in the preview is no longer on the server (it was imported or it expired): choose the file again."
+)
+
+
 def _preview_url():
     try:
         return reverse("cluster_map") + "?preview=1"
@@ -371,10 +376,26 @@ class TableAdmin(ImportExportMixin):
                 return self.import_refused(
                     request, " ".join(e for errors in confirm_form.errors.values() for e in errors)
                 )
+            if not self.stored_file_exists(confirm_form.cleaned_data):
+                return self.import_refused(request, STORED_FILE_GONE)
         try:
             return super().process_import(request, **kwargs)
         except OSError:  # the stored file went between the check and the reading
-            return self.import_refused(request, _("The file checked in the preview is no longer on the server."))
+            return self.import_refused(request, STORED_FILE_GONE)
+
+    def stored_file_exists(self, confirmation):
+        """Whether the file the preview stored is still there, in whichever storage the setting names."""
+        input_format = self.get_import_formats()[int(confirmation["format"])](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=confirmation["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            return storage.read() is not None
+        except OSError:
+            return False
 
     def import_refused(self, request, why):
         self.message_user(request, _("Nothing was imported: %(rows)s") % {"rows": why}, messages.ERROR)

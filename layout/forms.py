@@ -468,18 +468,11 @@ class ImportConfirmationForm(ConfirmImportForm):
         return value
 
     def clean_import_file_name(self):
-        # Only a name the preview step made (tmpXXXXXXXX, in the temporary folder): no path, no other file.
+        # Only a name the preview step made: tmpXXXXXXXX in the temporary folder, or a uuid in the cache or
+        # media storage (IMPORT_EXPORT_TMP_STORAGE_CLASS); never a path to another file.
         name = self.cleaned_data["import_file_name"]
-        folder = Path(tempfile.gettempdir())
-        if Path(name).is_absolute() and Path(name).parent == folder:
-            name = Path(name).name  # the preview gives the full path of the file it stored
-        if not re.fullmatch(r"tmp[A-Za-z0-9_]{1,64}", name):
+        if Path(name).is_absolute() and Path(name).parent == Path(tempfile.gettempdir()):
+            name = Path(name).name  # the temporary folder's storage gives the full path of the file
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
             raise forms.ValidationError(_("This is not a file the preview stored: choose the file again."))
-        if not (folder / name).is_file():
-            raise forms.ValidationError(
-                _(
-                    "The file checked in the preview is no longer on the server (it was imported or it expired): "
-                    "choose the file again."
-                )
-            )
         return name
