@@ -14,21 +14,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from layout import drafts, formats, geojson, geometry, history, roles
+from layout import drafts, edits, formats, geojson, geometry, history, roles
 from layout.forms import (
     ClusterForm,
     DistrictForm,
     GeoJSONGeometryField,
+    ImportConfirmationForm,
     InlineRowForm,
     LayoutModelForm,
     ProjectForm,
     VersionedInlineFormSet,
 )
 from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
-from layout.resources import ClusterResource, ProjectResource, ScenarioResource
+from layout.resources import ClusterResource, ProjectResource, ScenarioResource, SpreadsheetCSV, SpreadsheetXLSX
 from layout.second_factor import has_device, reset_second_factor
 
 
@@ -41,8 +41,45 @@ class LayoutAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.scope_user = request.user
+        form.editor = request.user  # a class made for this request: its saves pass the gate as this official
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except edits.Refused as exc:
+            # The gate refused at the save itself (a save that crossed this one after the form was
+            # checked): the page's transaction is rolled back, and the official is told why.
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        """Every save of the change form and of History → Revert goes through the one gate (layout.edits)."""
+        m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data}
+        # A draft's form shows the draft (DraftAdmin.get_object): saving it settles the draft.
+        outcome = edits.save(request.user, obj, m2m, form.cleaned_data.get("edited_version"), replaces_draft=True)
+        if outcome == edits.DRAFTED:
+            self.message_user(
+                request,
+                _(
+                    "Your changes are saved as a draft. The public map keeps showing the "
+                    "published version until a reviewer publishes them."
+                ),
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        edits.delete(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        refused = []
+        for obj in queryset:
+            try:
+                edits.delete(request.user, obj)
+            except edits.Refused as exc:
+                refused.append(" ".join(exc.messages))
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
@@ -226,52 +263,26 @@ class DraftAdmin(DistrictScopedAdmin):
         obj = super().get_object(request, object_id, from_field)
         return drafts.apply_draft(obj) if obj is not None else None
 
-    def as_draft(self, request, obj):
-        """Whether saving this record must propose a draft rather than change what the public sees."""
-        return (
-            obj.pk is not None
-            and not self.has_publish_permission(request)
-            and self.model._default_manager.filter(pk=obj.pk, is_published=True).exists()
-        )
-
-    def save_model(self, request, obj, form, change):
-        if change and self.as_draft(request, obj):
-            m2m = {
-                f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data
-            }
-            live = drafts.propose(obj, request.user, m2m)
-            obj.version, obj.draft = live.version, live.draft
-            form.save_m2m = lambda: None  # the many-to-many choices are in the draft
-            request._layout_drafted = True
-            return
-        # The form showed the draft: saving it makes it the record.
-        obj.draft = {}
-        if "_publish" in request.POST and self.has_publish_permission(request):
-            obj.is_published = True
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, roles.PUBLISHED_MODELS):
             return super().save_formset(request, form, formset, change)
-        may_publish = roles.can_publish(request.user, formset.model)
         saved = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            if obj.is_published and not may_publish:
-                messages.warning(request, _("“%(obj)s” is published: only a reviewer may remove it.") % {"obj": obj})
-                continue
-            obj.delete()
-        for obj in saved:
-            if obj.pk and not may_publish and formset.model.objects.filter(pk=obj.pk, is_published=True).exists():
-                drafts.propose(obj, request.user)
-                request._layout_drafted = True
-            else:
-                obj.draft = {}
-                obj._history_user = request.user
-                obj.save()
-        formset.save_m2m()
-
-    def response_change(self, request, obj):
-        if getattr(request, "_layout_drafted", False):
+            try:
+                edits.delete(request.user, obj)
+            except edits.Refused as exc:
+                messages.warning(request, " ".join(exc.messages))
+        drafted = False
+        for row in formset.forms:
+            if any(row.instance is obj for obj in saved):
+                outcome = edits.save(
+                    request.user,
+                    row.instance,
+                    edited_version=row.cleaned_data.get("edited_version"),
+                    replaces_draft=True,
+                )
+                drafted = drafted or outcome == edits.DRAFTED
+        if drafted:
             self.message_user(
                 request,
                 _(
@@ -280,7 +291,6 @@ class DraftAdmin(DistrictScopedAdmin):
                 ),
                 messages.WARNING,
             )
-        return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if not obj.is_published:
@@ -311,7 +321,7 @@ class DraftAdmin(DistrictScopedAdmin):
         published, refused = 0, []
         for obj in queryset:
             try:
-                drafts.publish(obj, request.user)
+                edits.publish(request.user, obj)
                 published += 1
             except ValidationError as exc:
                 refused.append(f"{obj}: {' '.join(exc.messages)}")
@@ -328,13 +338,21 @@ class DraftAdmin(DistrictScopedAdmin):
     def unpublish_selected(self, request, queryset):
         count = 0
         for obj in queryset.filter(is_published=True):
-            drafts.unpublish(obj, request.user)
-            count += 1
+            try:
+                edits.unpublish(request.user, obj)
+                count += 1
+            except edits.Refused as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
         self.message_user(
             request,
             ngettext("%d record taken off the public map.", "%d records taken off the public map.", count) % count,
             messages.SUCCESS,
         )
+
+
+STORED_FILE_GONE = _(
+    "The file checked in the preview is no longer on the server (it was imported or it expired): choose the file again."
+)
 
 
 def _preview_url():
@@ -347,9 +365,46 @@ def _preview_url():
 class TableAdmin(ImportExportMixin):
     """Excel and CSV export and import, previewed row by row and applied all or nothing."""
 
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
+    import_formats = [SpreadsheetXLSX, SpreadsheetCSV]
+    export_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     show_change_form_export = False
+    confirm_form_class = ImportConfirmationForm
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "import_formats": self.get_import_formats()}
+
+    def process_import(self, request, **kwargs):
+        if self.has_import_permission(request):
+            confirm_form = self.create_confirm_form(request)
+            if not confirm_form.is_valid():
+                return self.import_refused(
+                    request, " ".join(e for errors in confirm_form.errors.values() for e in errors)
+                )
+            if not self.stored_file_exists(confirm_form.cleaned_data):
+                return self.import_refused(request, STORED_FILE_GONE)
+        try:
+            return super().process_import(request, **kwargs)
+        except OSError:  # the stored file went between the check and the reading
+            return self.import_refused(request, STORED_FILE_GONE)
+
+    def stored_file_exists(self, confirmation):
+        """Whether the file the preview stored is still there, in whichever storage the setting names."""
+        input_format = self.get_import_formats()[int(confirmation["format"])](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=confirmation["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            return storage.read() is not None
+        except OSError:
+            return False
+
+    def import_refused(self, request, why):
+        self.message_user(request, _("Nothing was imported: %(rows)s") % {"rows": why}, messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
@@ -410,6 +465,11 @@ class ScenarioInline(admin.TabularInline):
     readonly_fields = ["is_published"]
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.editor = request.user  # a class made for this request: each row passes the gate
+        return formset
 
 
 @admin.register(Cluster)

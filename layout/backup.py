@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from layout import edits
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 FORMAT = "shanghai-layout-backup"
@@ -92,6 +93,19 @@ def _describe(obj, exc):
     return f"{obj._meta.verbose_name} {obj.pk} ({obj}): {detail}"
 
 
+def _check_references(obj):
+    """Every record a record names is in the backup (restored before it) or kept in the database."""
+    for field in obj._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        key = getattr(obj, field.attname)
+        if key is not None and not field.related_model._default_manager.filter(pk=key).exists():
+            raise BackupError(
+                f"Invalid record, nothing restored: {obj._meta.verbose_name} {obj.pk}: {field.name}: there is no "
+                f"{field.related_model._meta.verbose_name} with key {key!r} in the backup."
+            )
+
+
 def restore(data, reason="restored from a backup"):
     """Make the layout exactly what the backup holds: records not in it are deleted. All or nothing."""
     labels = {model._meta.label_lower: model for model in MODELS}
@@ -107,17 +121,22 @@ def restore(data, reason="restored from a backup"):
             keep = {model: set() for model in MODELS}
             for item in objects:
                 keep[type(item.object)].add(item.object.pk)
+            stored_versions = {model: dict(model._default_manager.values_list("pk", "version")) for model in MODELS}
             # Records the backup does not hold go first, referencing ones before referenced ones.
             for model in reversed(MODELS):
                 model._default_manager.exclude(pk__in=keep[model]).delete()
             restored = {model: [] for model in MODELS}
             for item in objects:
                 obj = item.object
+                _check_references(obj)
                 try:
-                    obj.full_clean(validate_unique=False)
+                    edits.check_restored(obj)
                 except ValidationError as exc:
                     raise BackupError(f"Invalid record, nothing restored: {_describe(obj, exc)}") from None
-                # raw: keeps every field as saved (version, time of the last change), as loaddata does.
+                # A restore is an edit: numbered after both the backed-up and the stored version, so that
+                # a form opened before it is refused rather than saved over it (layout.edits.save does so).
+                obj.version = edits.version_after(obj.version, stored_versions[type(obj)].get(obj.pk))
+                # raw: keeps every other field as saved (time of the last change), as loaddata does.
                 item.save()
                 restored[type(obj)].append(obj)
             for model, objs in restored.items():

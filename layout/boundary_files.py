@@ -1,8 +1,15 @@
 """Boundary files as officials receive them (GeoJSON, KML, GeoPackage, zipped Shapefile), read into WGS-84 GeoJSON."""
 
+import contextlib
+import io
+import json
+import re
+import sqlite3
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import shapely
 from django.utils.translation import gettext as _
@@ -75,7 +82,7 @@ def file_format(name):
 
 def read_uploaded(upload, datum=WGS84, district=None):
     """Read a Django UploadedFile; see read_boundary."""
-    suffix = file_format(upload.name)
+    file_format(upload.name)
     if upload.size == 0:
         raise BoundaryFileError(_("The file “%(name)s” is empty.") % {"name": upload.name})
     if upload.size > MAX_BYTES:
@@ -83,26 +90,170 @@ def read_uploaded(upload, datum=WGS84, district=None):
             _("The file is larger than %(mb)d MB: a cluster boundary is far smaller. Send only the cluster's outline.")
             % {"mb": MAX_BYTES // 2**20}
         )
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"boundary{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return read_boundary(path, datum=datum, district=district, name=upload.name)
+    content = b"".join(upload.chunks())
+    return read_boundary_bytes(content, upload.name, datum=datum, district=district)
 
 
-def _read_frame(path, name):
-    import geopandas
+# GDAL reads only the bytes an official sent: it must not reach the network (a /vsicurl/ source, a KML
+# NetworkLink, a URL as a file name) nor, through a reference in the file, any other file of the server.
+GDAL_OFFLINE = {
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": "{none}",  # /vsicurl/ and its kin open nothing
+    "GDAL_HTTP_PROXY": "127.0.0.1:9",  # any other HTTP request GDAL makes goes nowhere (the discard port)
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",  # no ATTACH nor VirtualOGR from a GeoPackage's SQL
+    "ALLOW_OGR_SQL_FUNCTIONS_FROM_TRIGGER_AND_VIEW": "NO",
+}
+
+
+def _pyogrio():
     import pyogrio
 
-    what = FORMATS[path.suffix.lower()]
+    pyogrio.set_gdal_config_options(GDAL_OFFLINE)
+    return pyogrio
+
+
+# What a zipped Shapefile may hold; each is saved under a name of ours, next to the others.
+SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg"}
+# KML elements that make a reader fetch another file or address.
+KML_REFERENCES = {"NetworkLink", "GroundOverlay", "PhotoOverlay", "ScreenOverlay", "Model", "Link"}
+
+
+def _refuse(name, what, reason):
+    return BoundaryFileError(
+        _("“%(name)s” cannot be read as %(format)s: %(reason)s") % {"name": name, "format": what, "reason": reason}
+    )
+
+
+def _check_geojson(content, name):
     try:
-        layers = pyogrio.list_layers(path)
-    except Exception as exc:  # GDAL's own error types differ by version
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(name, "GeoJSON", _("it is not JSON text.")) from None
+    if not isinstance(data, dict) or "type" not in data:
+        raise _refuse(name, "GeoJSON", _("it is JSON, but not GeoJSON (no “type”)."))
+
+
+def _check_kml(content, name):
+    head = content[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in content.lower():
+        raise _refuse(name, "KML", _("it declares a document type or entities, which a KML file does not need."))
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        raise _refuse(name, "KML", _("it is not well-formed XML.")) from None
+    if root.tag.rsplit("}", 1)[-1].lower() != "kml":
+        raise _refuse(name, "KML", _("it is XML, but not KML."))
+    found = sorted({el.tag.rsplit("}", 1)[-1] for el in root.iter()} & KML_REFERENCES)
+    if found:
         raise BoundaryFileError(
-            _("“%(name)s” cannot be read as %(format)s: %(reason)s")
-            % {"name": name, "format": what, "reason": str(exc).strip() or type(exc).__name__}
-        ) from exc
+            _(
+                "“%(name)s” refers to other files or addresses (%(elements)s): send a KML file that holds the "
+                "boundary itself."
+            )
+            % {"name": name, "elements": ", ".join(found)}
+        )
+
+
+def _check_geopackage(content, name, path):
+    # A GeoPackage is an SQLite database whose application id says "GPKG" (or GP10/GP11, older versions).
+    if not content.startswith(b"SQLite format 3\x00") or content[68:72] not in (b"GPKG", b"GP10", b"GP11"):
+        raise _refuse(name, "GeoPackage", _("it is not a GeoPackage database."))
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+            schema = " ".join(sql or "" for (sql,) in db.execute("SELECT sql FROM sqlite_master"))
+    except sqlite3.DatabaseError:
+        raise _refuse(name, "GeoPackage", _("it is not a GeoPackage database.")) from None
+    if re.search(r"virtualogr|load_extension|attach", schema, re.IGNORECASE):
+        raise _refuse(name, "GeoPackage", _("it holds SQL that reaches outside the file."))
+
+
+def _unpack_shapefile(content, name, folder):
+    """The parts of the one Shapefile of a zip, saved in `folder` as boundary.shp, boundary.shx, …"""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, ValueError):
+        raise _refuse(name, "zipped Shapefile", _("it is not a zip file.")) from None
+    parts = {}
+    for info in members:
+        member = info.filename.replace("\\", "/")
+        if member.startswith("/") or ".." in member.split("/") or ":" in member:
+            raise BoundaryFileError(
+                _("“%(name)s” holds “%(member)s”, a path outside the zip: zip only the Shapefile's files.")
+                % {"name": name, "member": info.filename}
+            )
+        base = member.rsplit("/", 1)[-1]
+        if base.startswith(".") or member.startswith("__MACOSX/"):
+            continue  # a Mac's or an editor's own bookkeeping, not part of the Shapefile
+        suffix = Path(base).suffix.lower()
+        if suffix not in SHAPEFILE_PARTS:
+            raise BoundaryFileError(
+                _(
+                    "“%(name)s” holds “%(member)s”: a zipped Shapefile may hold only its .shp, .shx, .dbf, .prj "
+                    "and .cpg files."
+                )
+                % {"name": name, "member": info.filename}
+            )
+        if suffix in parts:
+            raise BoundaryFileError(
+                _("“%(name)s” holds more than one Shapefile (two %(suffix)s files): send one boundary per zip.")
+                % {"name": name, "suffix": suffix}
+            )
+        if info.file_size > MAX_BYTES:
+            raise BoundaryFileError(
+                _(
+                    "The file is larger than %(mb)d MB: a cluster boundary is far smaller. Send only the cluster's outline."
+                )
+                % {"mb": MAX_BYTES // 2**20}
+            )
+        parts[suffix] = archive.read(info)
+    if ".shp" not in parts:
+        raise BoundaryFileError(
+            _("“%(name)s” holds no map layer (a zip must hold a Shapefile: .shp, .shx, .dbf and .prj).")
+            % {"name": name}
+        )
+    if not parts[".shp"].startswith(b"\x00\x00\x27\x0a"):
+        raise _refuse(name, "zipped Shapefile", _("its .shp file is not a Shapefile."))
+    for suffix, data in parts.items():
+        (folder / f"boundary{suffix}").write_bytes(data)
+    return folder / "boundary.shp"
+
+
+def _stage(content, name, folder):
+    """The file GDAL may open: the official's bytes, checked to be the format the name says, under a name
+    of ours in a folder of its own (GDAL also reads a file's neighbours: there are none but its own)."""
+    suffix = file_format(name)
+    what = FORMATS[suffix]
+    if what == "zipped Shapefile":
+        return _unpack_shapefile(content, name, folder)
+    path = folder / f"boundary{suffix}"
+    path.write_bytes(content)
+    if what == "GeoJSON":
+        _check_geojson(content, name)
+        return f"GeoJSON:{path}"  # the driver named: the text is read as GeoJSON or not at all
+    if what == "KML":
+        _check_kml(content, name)
+        return str(path)
+    _check_geopackage(content, name, path)
+    return f"GPKG:{path}"
+
+
+def _read_frame(source, name, what, folder):
+    import geopandas
+
+    pyogrio = _pyogrio()
+
+    def reason(exc):
+        # GDAL names the file it opened: the server's temporary folder is none of the official's business.
+        text = str(exc).strip() or type(exc).__name__
+        return text.replace(f"{what}:", "").replace(str(folder) + "/", "").replace(str(folder), "")
+
+    try:
+        layers = pyogrio.list_layers(source)
+    except Exception as exc:  # GDAL's own error types differ by version
+        raise _refuse(name, what, reason(exc)) from exc
     if len(layers) == 0:
         raise BoundaryFileError(
             _("“%(name)s” holds no map layer (a zip must hold a Shapefile: .shp, .shx, .dbf and .prj).")
@@ -115,12 +266,9 @@ def _read_frame(path, name):
             % {"name": name, "count": len(layers), "names": names}
         )
     try:
-        return geopandas.read_file(path, engine="pyogrio")
+        return geopandas.read_file(source, engine="pyogrio")
     except Exception as exc:
-        raise BoundaryFileError(
-            _("“%(name)s” cannot be read as %(format)s: %(reason)s")
-            % {"name": name, "format": what, "reason": str(exc).strip() or type(exc).__name__}
-        ) from exc
+        raise _refuse(name, what, reason(exc)) from exc
 
 
 def _to_wgs84(frame, name):
@@ -148,8 +296,12 @@ def read_boundary(path, datum=WGS84, district=None, name=None):
     `datum` says where the coordinates come from: GCJ-02 (AMap, Tencent) and BD-09 (Baidu) are shifted
     to WGS-84. With a `district`, the boundary must lie (almost) entirely inside it."""
     path = Path(path)
-    name = name or path.name
-    shape, source_crs = read_shape(path, datum, name)
+    return read_boundary_bytes(path.read_bytes(), name or path.name, datum=datum, district=district)
+
+
+def read_boundary_bytes(content, name, datum=WGS84, district=None):
+    """read_boundary of a file's bytes, `name` being the file's name as the official sent it."""
+    shape, source_crs = read_shape_bytes(content, name, datum)
     try:
         # Checked before rounding: rounding to the stored precision would mend a self-intersection.
         geometry.check_in_extent(shape)
@@ -157,7 +309,7 @@ def read_boundary(path, datum=WGS84, district=None, name=None):
         value = geometry.to_geojson(shape)
         shape = geometry.validate_geojson(value)
     except geometry.GeometryError as exc:
-        raise BoundaryFileError(exc.message, exc.location) from exc
+        raise BoundaryFileError(exc.localized(_), exc.location) from exc
     if district is not None and district.boundary:
         share = geometry.share_within(shape, district.boundary_shape())
         if share < geometry.MIN_SHARE_IN_DISTRICT:
@@ -171,7 +323,7 @@ def read_boundary(path, datum=WGS84, district=None, name=None):
             )
     return Boundary(
         geojson=value,
-        file_format=FORMATS[path.suffix.lower()],
+        file_format=FORMATS[file_format(name)],
         source_crs=source_crs,
         datum=datum,
         area_m2=geometry.geodesic_area_m2(shape),
@@ -182,13 +334,23 @@ def read_shape(path, datum=WGS84, name=None):
     """(the one polygonal shape of a file in WGS-84 lon/lat, the file's coordinate system), unchecked
     against Shanghai: read_boundary checks it."""
     path = Path(path)
-    name = name or path.name
-    file_format(path.name)
+    return read_shape_bytes(path.read_bytes(), name or path.name, datum)
+
+
+def read_shape_bytes(content, name, datum=WGS84):
+    """read_shape of a file's bytes: only these bytes are read, by the driver of the format the name says."""
+    suffix = file_format(name)
     if datum not in DATUMS:
         raise BoundaryFileError(_("Unknown coordinate source %(datum)r.") % {"datum": datum})
-    if path.stat().st_size == 0:
+    if len(content) == 0:
         raise BoundaryFileError(_("The file “%(name)s” is empty.") % {"name": name})
-    frame = _read_frame(path, name)
+    with tempfile.TemporaryDirectory() as folder:
+        source = _stage(content, name, Path(folder))
+        frame = _read_frame(source, name, FORMATS[suffix], folder)
+    return _one_shape(frame, name, datum)
+
+
+def _one_shape(frame, name, datum):
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty] if len(frame) else frame
     if len(frame) == 0:
         raise BoundaryFileError(_("“%(name)s” holds no shape: it is empty.") % {"name": name})

@@ -87,12 +87,16 @@ def apply_draft(obj):
     return obj
 
 
-def shown(queryset, preview=False):
-    """The records of a queryset that a map shows: the published ones as published or, in a staff preview,
-    every record (new drafts too) as its draft would make it. The public never gets preview=True."""
-    if not preview:
+def shown(queryset, preview=None):
+    """The records of a queryset that a map shows: the published ones as published or, in a staff preview
+    (`preview`: the account previewing), also the records that account may edit or review, as their drafts
+    would make them. The public never gets a preview."""
+    from layout import roles
+
+    if not preview or not roles.may_preview(preview):
         return list(queryset.published())
-    return [apply_draft(obj) for obj in queryset]
+    theirs = set(roles.scope(queryset.model._default_manager.all(), preview).values_list("pk", flat=True))
+    return [apply_draft(obj) if obj.pk in theirs else obj for obj in queryset if obj.pk in theirs or obj.is_published]
 
 
 def publish(obj, user):

@@ -48,7 +48,10 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 def normalise_origin(value):
     """An origin as browsers write it ("https://portal.gov.cn", "http://127.0.0.1:8080"), or a pattern
     for its subdomains ("https://*.gov.cn"); None when the value is neither."""
-    parts = urlsplit(str(value).strip())
+    try:
+        parts = urlsplit(str(value).strip())
+    except ValueError:  # "http://[": not even an address
+        return None
     if parts.scheme not in DEFAULT_PORTS or parts.path not in ("", "/") or parts.query or parts.fragment:
         return None
     if "@" in parts.netloc or not parts.hostname:
@@ -304,7 +307,8 @@ def oembed_size(query):
         value = single_value(query, name)
         if value in (None, ""):
             continue
-        if not value.isdigit() or int(value) < 1:
+        # ASCII digits only ("²" is a digit to Python), and few of them (5,000 digits are no size).
+        if not re.fullmatch(r"[0-9]{1,6}", value) or int(value) < 1:
             raise FilterError(name, value, _("A width or height is a whole number of pixels."))
         limits[name] = int(value)
     if "maxwidth" in limits and width > limits["maxwidth"]:
@@ -327,10 +331,12 @@ def embed_query(name, page_query, path_language):
     return query
 
 
-def oembed_error(status, message):
-    response = JsonResponse(
-        {"error": {"status": status, "message": str(message)}}, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+def oembed_error(status, message, parameter=None):
+    error = {"status": status, "message": str(message)}
+    if parameter is not None:
+        # Which parameter is wrong, in the message too, for a portal's editor who reads only that.
+        error.update(parameter=parameter, message=f"{parameter}: {message}")
+    response = JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -338,17 +344,21 @@ def oembed_error(status, message):
 @require_safe
 def oembed(request):
     """?url=<one of our map or cluster pages>&format=json&maxwidth=&maxheight= → a "rich" embed."""
-    fmt = request.GET.get("format", "json")
-    if fmt != "json":
-        return oembed_error(501, _("Only the JSON format is served."))
-    url = request.GET.get("url", "")
-    if not url:
-        return oembed_error(400, _("Give the address of the map or of a cluster's page as ?url=."))
     try:
+        fmt = single_value(request.GET, "format") or "json"
+        url = single_value(request.GET, "url") or ""
         width, height, limits = oembed_size(request.GET)
     except FilterError as error:
-        return oembed_error(400, error.message)
-    parts = urlsplit(url)
+        return oembed_error(400, error.message, error.parameter)
+    if fmt != "json":
+        return oembed_error(501, _("Only the JSON format is served."))
+    if not url:
+        return oembed_error(400, _("Give the address of the map or of a cluster's page as ?url=."), "url")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 raises ValueError for a port that is not a number
+    except ValueError:
+        return oembed_error(400, _("This is not a web address."), "url")
     if not same_host(parts, request):
         return oembed_error(404, _("This address is not one of our map's pages."))
     try:
@@ -360,7 +370,7 @@ def oembed(request):
         try:
             EmbedOptions.from_query(QueryDict(parts.query), allowed_origins(), own_origin(request))
         except FilterError as error:
-            return oembed_error(400, error.message)
+            return oembed_error(400, error.message, f"url ({error.parameter})")
     query = embed_query(name, dict(parse_qsl(parts.query)), path_language)
     slug = kwargs.get("slug")
     cluster = None

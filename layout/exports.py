@@ -21,7 +21,7 @@ from layout.filters import LayoutFilter, chains_with_cluster_counts
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 # Bump when a file's content changes for the same data: download ETags include it.
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"  # 2: spreadsheet formulas written as text
 FILE_PREFIX = "shanghai-2025-"
 CRS = "EPSG:4326"
 
@@ -226,6 +226,23 @@ def build_kml():
         return path.read_bytes()
 
 
+# A cell a spreadsheet would run as a formula (=, + and - may start one, @ calls a function; a tab or a
+# carriage return before them is skipped by some): OWASP's "CSV injection".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe, which
+    Excel, LibreOffice and WPS read as "this cell is text"."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _is_text(column):
+    return column.dtype == object or pandas.api.types.is_string_dtype(column)
+
+
 def build_csv_zip():
     """One CSV per table (UTF-8 with BOM, for Excel), geometry as WKT, and a README with the notes."""
     buffer = io.BytesIO()
@@ -241,6 +258,7 @@ def build_csv_zip():
         for name, frame in tables().items():
             if isinstance(frame, geopandas.GeoDataFrame):
                 frame = pandas.DataFrame(frame).assign(geometry=frame.geometry.to_wkt())
+            frame = frame.apply(lambda column: column.map(spreadsheet_text) if _is_text(column) else column)
             text = "\ufeff" + frame.to_csv(index=False)
             archive.writestr(zipfile.ZipInfo(f"{name}.csv", stamp), text.encode(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -1,8 +1,10 @@
 """Admin form fields: GeoJSON geometries stored in JSONFields, edited on django-leaflet's map."""
 
-import copy
 import json
+import re
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import shapely
 from django import forms
@@ -14,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm
 from leaflet.forms.widgets import LeafletWidget
 from shapely.geometry import shape
 
@@ -217,37 +220,37 @@ class LayoutModelForm(GeometryModelForm):
                 target = field.m2m_reverse_field_name()
                 self.initial[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
 
-    # Set by the admin: the official saving, whose district the record must stay in.
-    scope_user = None
+    # Set by the admin on the form class it makes for each request: the official saving.
+    editor = None
 
     def clean(self):
         cleaned_data = super().clean()
-        self._check_version(cleaned_data.get("edited_version"))
-        self._check_scope(cleaned_data)
         for extra, (base, factor, unit) in AMOUNT_INPUTS.items():
             if extra in self.fields and base in self.fields:
                 self._reconcile_amount(cleaned_data, extra, base, factor, unit)
         self._read_boundary_file(cleaned_data)
         return cleaned_data
 
-    def _check_version(self, edited_version):
-        instance = self.instance
-        if instance.pk is None or edited_version is None:
-            return
-        # Locks the row until the admin's transaction ends (PostgreSQL), so two saves cannot cross.
-        # order_by("pk"): a model ordering across a nullable relation (a scenario's cluster) would
-        # put an outer join under FOR UPDATE, which PostgreSQL refuses.
-        current = (
-            type(instance)
-            ._default_manager.select_for_update(of=("self",))
-            .filter(pk=instance.pk)
-            .order_by("pk")
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current is None or current == edited_version:
-            return
-        raise self.conflict_error(type(instance)._default_manager.get(pk=instance.pk), edited_version)
+    def _post_clean(self):
+        """The record as it would be saved passes the edit rules (layout.edits): district, publishing and
+        the version the official started from."""
+        super()._post_clean()
+        from layout import edits
+        from layout.models import PublishedModel
+
+        if self.prefix is None and "_publish" in self.data and isinstance(self.instance, PublishedModel):
+            # "Save and publish" publishes the page's record (not its rows); the gate says who may.
+            self.instance.is_published = True
+        try:
+            edits.check(self.editor, self.instance, getattr(self, "cleaned_data", {}).get("edited_version"))
+        except edits.Refused as exc:
+            if exc.code == "conflict":
+                self.add_error(None, self.conflict_error(exc.params["record"], exc.params["edited_version"]))
+            else:
+                self.add_error(None, exc)
+
+    def _save_m2m(self):
+        """Many-to-many choices are saved by the gate (layout.edits.save), as a draft's or as the record's."""
 
     def conflict_error(self, record, edited_version):
         who, lines = changed_meanwhile(record, edited_version)
@@ -264,28 +267,6 @@ class LayoutModelForm(GeometryModelForm):
             ),
             code="conflict",
         )
-
-    def _check_scope(self, cleaned_data):
-        """A district editor's record must stay in their district: a scenario needs one of its clusters,
-        a project its district or one of its clusters."""
-        from layout import roles
-
-        user = self.scope_user
-        if user is None or type(self.instance) not in roles.DISTRICT_MODELS:
-            return
-        district = roles.editor_district(user)
-        if district is None:
-            return
-        probe = copy.copy(self.instance)
-        for name in ("district", "cluster"):
-            if name in cleaned_data:
-                setattr(probe, name, cleaned_data[name])
-        if not roles.may_edit(user, probe):
-            raise forms.ValidationError(
-                _("This record must belong to your district, %(district)s: choose it, or one of its clusters.")
-                % {"district": district or _("(none: ask the city office to set yours)")},
-                code="district",
-            )
 
     def _reconcile_amount(self, cleaned_data, extra, base, factor, unit):
         in_unit, in_base = cleaned_data.get(extra), cleaned_data.get(base)
@@ -470,3 +451,28 @@ class VersionedInlineFormSet(BaseInlineFormSet):
         if moved is not None:
             return form.conflict_error(moved, getattr(form, "cleaned_data", {}).get("edited_version"))
         return form.deleted_error(history.deletion(self.model, pk))
+
+
+class ImportConfirmationForm(ConfirmImportForm):
+    """The "Confirm import" step names a file the preview step stored and a format by its number: checked
+    here, so that a tampered or stale confirmation is refused with a reason, never a server error."""
+
+    def __init__(self, *args, import_formats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.import_formats = import_formats
+
+    def clean_format(self):
+        value = self.cleaned_data["format"]
+        if not (value.isascii() and value.isdigit() and int(value) < len(self.import_formats)):
+            raise forms.ValidationError(_("Unknown file format: choose the file again."))
+        return value
+
+    def clean_import_file_name(self):
+        # Only a name the preview step made: tmpXXXXXXXX in the temporary folder, or a uuid in the cache or
+        # media storage (IMPORT_EXPORT_TMP_STORAGE_CLASS); never a path to another file.
+        name = self.cleaned_data["import_file_name"]
+        if Path(name).is_absolute() and Path(name).parent == Path(tempfile.gettempdir()):
+            name = Path(name).name  # the temporary folder's storage gives the full path of the file
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+            raise forms.ValidationError(_("This is not a file the preview stored: choose the file again."))
+        return name

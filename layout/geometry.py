@@ -25,13 +25,26 @@ MIN_SHARE_IN_DISTRICT = 0.95
 WGS84 = Geod(ellps="WGS84")
 
 
-class GeometryError(ValueError):
-    """A geometry that cannot be stored, with a message an official can act on."""
+def _(message):
+    """Marks a message for the catalogue; it is translated where it is shown (localized()), so that this
+    module needs no Django."""
+    return message
 
-    def __init__(self, message, location=None):
-        super().__init__(message)
-        self.message = message
+
+class GeometryError(ValueError):
+    """A geometry that cannot be stored, with a message an official can act on: `template` % `params`,
+    in English as `message`, in the reader's language by localized()."""
+
+    def __init__(self, template, params=None, location=None):
+        self.template = template
+        self.params = params or {}
+        self.message = template % self.params if self.params else template
+        super().__init__(self.message)
         self.location = location  # (lon, lat) where the problem is, when known
+
+    def localized(self, gettext):
+        """The message through a gettext function (Django's, for the active language)."""
+        return gettext(self.template) % self.params if self.params else gettext(self.template)
 
 
 def describe_point(lon, lat):
@@ -44,22 +57,27 @@ def parse_geometry(value, allowed_types=POLYGONAL):
         try:
             value = json.loads(value)
         except ValueError as exc:
-            raise GeometryError(f"This is not GeoJSON: {exc}.") from exc
+            raise GeometryError(_("This is not GeoJSON: %(error)s."), {"error": exc}) from exc
     if not isinstance(value, dict) or "type" not in value:
-        raise GeometryError('This is not a GeoJSON geometry: an object with a "type" is expected.')
+        raise GeometryError(_('This is not a GeoJSON geometry: an object with a "type" is expected.'))
     kind = value.get("type")
     if kind == "Feature":
-        raise GeometryError('A GeoJSON Feature was given; give its "geometry" only.')
+        raise GeometryError(_('A GeoJSON Feature was given; give its "geometry" only.'))
     if kind == "FeatureCollection":
-        raise GeometryError("A GeoJSON FeatureCollection was given; give one geometry.")
+        raise GeometryError(_("A GeoJSON FeatureCollection was given; give one geometry."))
     if kind not in allowed_types:
-        raise GeometryError(f"Wrong geometry type {kind!r}: expected {' or '.join(allowed_types)}.")
+        raise GeometryError(
+            _("Wrong geometry type %(kind)s: expected %(expected)s."),
+            {"kind": repr(kind), "expected": " or ".join(allowed_types)},
+        )
     try:
         geom = shape(value)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise GeometryError(f"The {kind} coordinates are malformed: {exc}.") from exc
+        raise GeometryError(
+            _("The %(kind)s coordinates are malformed: %(error)s."), {"kind": kind, "error": exc}
+        ) from exc
     if geom.is_empty:
-        raise GeometryError(f"The {kind} is empty: it has no coordinates.")
+        raise GeometryError(_("The %(kind)s is empty: it has no coordinates."), {"kind": kind})
     return geom
 
 
@@ -73,18 +91,19 @@ def check_valid(geom):
     reason = shapely.is_valid_reason(geom)
     match = _REASON.match(reason)
     if not match:
-        raise GeometryError(f"The shape is not valid: {reason}.")
+        raise GeometryError(_("The shape is not valid: %(reason)s."), {"reason": reason})
     lon, lat = float(match["x"]), float(match["y"])
     what = match["reason"].strip()
+    params = {"point": describe_point(lon, lat), "reason": what}
     if what == "Self-intersection":
-        message = f"The boundary crosses itself near {describe_point(lon, lat)}."
+        template = _("The boundary crosses itself near %(point)s.")
     elif what == "Ring Self-intersection":
-        message = f"A ring of the boundary touches itself near {describe_point(lon, lat)}."
+        template = _("A ring of the boundary touches itself near %(point)s.")
     elif what == "Too few points":
-        message = f"A ring has too few points near {describe_point(lon, lat)}."
+        template = _("A ring has too few points near %(point)s.")
     else:
-        message = f"The shape is not valid ({what}) near {describe_point(lon, lat)}."
-    raise GeometryError(message, location=(lon, lat))
+        template = _("The shape is not valid (%(reason)s) near %(point)s.")
+    raise GeometryError(template, params, location=(lon, lat))
 
 
 def check_in_extent(geom, extent=SHANGHAI_EXTENT):
@@ -95,13 +114,16 @@ def check_in_extent(geom, extent=SHANGHAI_EXTENT):
     if not outside:
         return
     x, y = outside[0]
-    hint = ""
+    # "at lon …, lat …" stays as it is in every language: the admin map finds the place in the message.
+    params = {"count": len(outside), "where": f"at lon {x:.6f}, lat {y:.6f}"}
     if min_lon <= y <= max_lon and min_lat <= x <= max_lat:
-        hint = " The numbers look like (lat, lon): GeoJSON wants (lon, lat)."
-    raise GeometryError(
-        f"{len(outside)} point(s) lie outside Shanghai, the first at lon {x:.6f}, lat {y:.6f}.{hint}",
-        location=(x, y),
-    )
+        template = _(
+            "%(count)d point(s) lie outside Shanghai, the first %(where)s. The numbers look like (lat, lon): "
+            "GeoJSON wants (lon, lat)."
+        )
+    else:
+        template = _("%(count)d point(s) lie outside Shanghai, the first %(where)s.")
+    raise GeometryError(template, params, location=(x, y))
 
 
 def validate_geojson(value, allowed_types=POLYGONAL, extent=SHANGHAI_EXTENT):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,7 +25,7 @@ def validate_boundary(value):
     try:
         geometry.validate_geojson(value, geometry.POLYGONAL)
     except geometry.GeometryError as exc:
-        raise ValidationError(exc.message, code="invalid_geometry") from exc
+        raise ValidationError(exc.localized(gettext), code="invalid_geometry") from exc
 
 
 def validate_anchor(value):
@@ -34,7 +35,7 @@ def validate_anchor(value):
     try:
         geometry.validate_geojson(value, geometry.POINT)
     except geometry.GeometryError as exc:
-        raise ValidationError(exc.message, code="invalid_geometry") from exc
+        raise ValidationError(exc.localized(gettext), code="invalid_geometry") from exc
 
 
 def space_field(**kwargs):

@@ -180,11 +180,9 @@ def cluster_list(clusters):
     ]
 
 
-def cluster_map_context(preview=False):
-    clusters = list(geojson.clusters_for_map(preview=preview))
-    if preview:
-        # Staff check unpublished changes on the real map page (layout.drafts); never the public.
-        clusters = [drafts.apply_draft(cluster) for cluster in clusters]
+def cluster_map_context(preview=None):
+    """`preview`: the staff account checking drafts on the real map page (layout.drafts); never the public."""
+    clusters = drafts.shown(geojson.clusters_for_map(preview=bool(preview)), preview)
     data = map_data.map_data(clusters, preview=preview)
     return {
         "cluster_features": geojson.cluster_feature_collection(clusters),
@@ -195,7 +193,7 @@ def cluster_map_context(preview=False):
         "headline": headline(),
         "legend": legend(clusters),
         "clusters": cluster_list(clusters),
-        "preview": preview,
+        "preview": bool(preview),
     }
 
 

@@ -1,12 +1,16 @@
 """Clusters, scenarios and projects as Excel/CSV tables (django-import-export), in the units officials use."""
 
+import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 
-from layout import drafts, roles
+from layout import edits
+from layout.exports import FORMULA_START, spreadsheet_text
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
 
 WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
@@ -59,6 +63,34 @@ class TextWidget(widgets.CharWidget):
         return super().clean(value, row, **kwargs)
 
 
+class NumberWidget(widgets.Widget):
+    """A whole or decimal number; a cell that is not one says so in a sentence (django-import-export's own
+    widgets answer "[<class 'decimal.ConversionSyntax'>]")."""
+
+    def __init__(self, whole=True, **kwargs):
+        self.whole = whole
+        super().__init__(coerce_to_string=False, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip().replace(",", "").replace("，", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        if self.whole:
+            if number != number.to_integral_value():
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+            return int(number)
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
 class KeyWidget(widgets.ForeignKeyWidget):
     """A related record named by its key (a district's adcode, a cluster's slug), with a plain error."""
 
@@ -98,6 +130,48 @@ def key(attribute, model, field_name):
 UNIT_COLUMNS = {"space_wan_m2": ("space_m2", WAN), "investment_yi_cny": ("investment_cny", YI)}
 
 
+class SpreadsheetCSV(base_formats.CSV):
+    """CSV whose text cells a spreadsheet shows as text, never runs (see exports.spreadsheet_text); the
+    apostrophe is taken off again on import, so an exported table imports unchanged."""
+
+    def _escape_formulae(self, dataset):  # django-import-export's hook (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT)
+        for index, row in enumerate(list(dataset)):
+            dataset[index] = [spreadsheet_text(cell) for cell in row]
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        for index, row in enumerate(list(dataset)):
+            dataset[index] = [_unescaped(cell) for cell in row]
+        return dataset
+
+
+def _unescaped(cell):
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    """Excel whose cells holding text that starts with "=" are text cells, not formulas (openpyxl would
+    make them formulas): the official reads the value typed, nothing runs."""
+
+    def _escape_formulae(self, dataset):
+        pass  # text cells keep their value; their type is set below
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(super().export_data(dataset, **kwargs)))
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
 class LayoutResource(resources.ModelResource):
     """Rows checked by the same validation as the admin; a district editor's rows stay in their district,
     and their changes to published records become drafts for a reviewer. One transaction for all rows."""
@@ -117,6 +191,8 @@ class LayoutResource(resources.ModelResource):
     def widget_from_django_field(cls, f, default=widgets.Widget):
         if isinstance(f, (models.CharField, models.TextField)):
             return TextWidget
+        if isinstance(f, (models.IntegerField, models.DecimalField, models.FloatField)):
+            return NumberWidget
         return super().widget_from_django_field(f, default)
 
     @classmethod
@@ -124,6 +200,8 @@ class LayoutResource(resources.ModelResource):
         kwargs = super().widget_kwargs_for_field(field_name, django_field)
         if isinstance(django_field, (models.CharField, models.TextField)):
             kwargs = {"empty": None if django_field.null else ""}
+        elif isinstance(django_field, (models.IntegerField, models.DecimalField, models.FloatField)):
+            kwargs = {"whole": isinstance(django_field, models.IntegerField)}
         return kwargs
 
     def get_export_fields(self, selected_fields=None):
@@ -162,49 +240,20 @@ class LayoutResource(resources.ModelResource):
                 row[in_base] = "" if value is None else str(value)
         super().before_import_row(row, **kwargs)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        user = getattr(self, "user", None)
-        if user is not None and not new and not roles.may_edit(user, instance):
-            raise ValidationError(
-                f"“{instance}” is another district's record: you may import only "
-                f"{roles.editor_district(user) or 'no district'}'s records."
-            )
-        super().after_init_instance(instance, new, row, **kwargs)
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A row is checked as the change form checks a save: the model's validation, then the edit rules."""
         super().validate_instance(instance, import_validation_errors, validate_unique)
-        user = getattr(self, "user", None)
-        if user is not None and not roles.may_edit(user, instance):
-            raise ValidationError(
-                f"This row puts “{instance}” in another district: you may import only "
-                f"{roles.editor_district(user) or 'no district'}'s records."
-            )
-
-    def _as_draft(self, instance, is_create):
-        user = getattr(self, "user", None)
-        return (
-            user is not None
-            and not is_create
-            and isinstance(instance, roles.PUBLISHED_MODELS)
-            and type(instance).objects.filter(pk=instance.pk, is_published=True).exists()
-            and not roles.can_publish(user, type(instance))
-        )
+        edits.check(getattr(self, "user", None), instance)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        instance._as_draft = self._as_draft(instance, is_create)
-        if instance._as_draft:
-            return  # proposed in save_m2m, once the many-to-many values are known
-        super().save_instance(instance, is_create, row, **kwargs)
+        """Saved with its many-to-many values by save_m2m, through the edit gate."""
 
     def save_m2m(self, instance, row, **kwargs):
-        if getattr(instance, "_as_draft", False):
-            m2m = {}
-            for field in self.get_import_fields():
-                if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                    m2m[field.attribute] = list(field.clean(row, **kwargs))
-            drafts.propose(instance, self.user, m2m)
-            return
-        super().save_m2m(instance, row, **kwargs)
+        m2m = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                m2m[field.attribute] = list(field.clean(row, **kwargs))
+        edits.save(self.user, instance, m2m)
 
 
 class ClusterResource(LayoutResource):

@@ -67,6 +67,17 @@ def can_publish(user, model):
     return user.has_perm(f"{model._meta.app_label}.{get_permission_codename('publish', model._meta)}")
 
 
+def may_preview(user):
+    """Whether a staff account sees drafts on the map: only one that may edit or review records with drafts."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return any(
+        user.has_perm(f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}")
+        for model in PUBLISHED_MODELS
+        for action in ("change", "publish")
+    )
+
+
 def editor_district(user):
     """None if the user edits every district; else the district they may edit (None-like: False if none)."""
     if user.has_perm(EVERY_DISTRICT):
@@ -101,16 +112,25 @@ def scope(queryset, user):
     return queryset.filter(district_filter(queryset.model, district)).distinct()
 
 
+def _cluster_of(obj):
+    """The record's cluster, also one not saved yet (a scenario row on a new cluster's page)."""
+    if obj.cluster_id is None and not type(obj).cluster.is_cached(obj):
+        return None
+    return obj.cluster
+
+
 def districts_of(obj):
     """The districts a record belongs to (a project may name a district and a cluster)."""
     if isinstance(obj, Cluster):
         return {obj.district_id}
     if isinstance(obj, Scenario):
-        return {obj.cluster.district_id} if obj.cluster_id else set()
+        cluster = _cluster_of(obj)
+        return {cluster.district_id} if cluster is not None else set()
     if isinstance(obj, Project):
         found = {obj.district_id} if obj.district_id else set()
-        if obj.cluster_id:
-            found.add(obj.cluster.district_id)
+        cluster = _cluster_of(obj)
+        if cluster is not None:
+            found.add(cluster.district_id)
         return found
     return set()
 

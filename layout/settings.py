@@ -279,3 +279,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Exported text that a spreadsheet would run as a formula is written as text (layout.resources'
+# formats: an Excel text cell, a CSV cell with a leading apostrophe that the import takes off again).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -3,12 +3,13 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from layout import embed, geojson, pages
+from layout import embed, geojson, pages, roles
 
 
 def cluster_map(request):
-    # ?preview=1 shows staff the drafts on the real map; anyone else gets the public map.
-    preview = request.GET.get("preview") == "1" and request.user.is_staff
+    # ?preview=1 shows an official the drafts they may edit or review on the real map; anyone else gets
+    # the public map.
+    preview = request.user if request.GET.get("preview") == "1" and roles.may_preview(request.user) else None
     context = pages.cluster_map_context(preview=preview)
     context["embed_dialog"] = embed.dialog_context(request, request.build_absolute_uri())
     response = render(request, "layout/cluster_map.html", context)

@@ -17,6 +17,13 @@ const OWN_DISTRICT_STYLE = {
 
 const districtLayers = [];
 
+// Leaflet reads a string given to a tooltip as HTML: names and messages from the database go in as text.
+function textTooltip(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span;
+}
+
 // The district being edited, or the one the record lies in (follows the district field as it changes).
 function ownAdcode() {
   const select = document.getElementById("id_district");
@@ -54,7 +61,7 @@ function addDistricts(map) {
     interactive: false,
     style: DISTRICT_STYLE,
     onEachFeature: (feature, districtLayer) => {
-      districtLayer.bindTooltip(feature.properties.name, {
+      districtLayer.bindTooltip(textTooltip(feature.properties.name), {
         permanent: true,
         direction: "center",
         className: "layout-district-label",
@@ -134,7 +141,7 @@ function markErrorPlace(field, map) {
     const match = errors.textContent.match(pattern);
     if (match) {
       L.circleMarker([Number(match[2]), Number(match[1])], { radius: 9, color: "#ba2121", weight: 3, fill: false })
-        .bindTooltip(errors.textContent.trim())
+        .bindTooltip(textTooltip(errors.textContent.trim()))
         .addTo(map);
       return;
     }

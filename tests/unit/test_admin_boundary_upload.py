@@ -105,3 +105,20 @@ def test_district_boundary_can_be_read_from_a_file_too(officials, tmp_path):
     preview = upload(officials["admin"], district, write(tmp_path, "geojson", [shape]))
     assert "NOT saved yet" in unescape(preview.content.decode())
     assert same_shape(boundary_in_form(preview), district.boundary, tolerance=1e-8)
+
+
+def test_geometry_errors_are_in_chinese_on_chinese_admin_pages(officials):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(officials["users"]["admin"])
+    cluster = cluster_in(JIADING)
+    square = inside(JIADING)["coordinates"][0]
+    bowtie = {"type": "Polygon", "coordinates": [[square[0], square[2], square[1], square[3], square[0]]]}
+    data = change_form_data(client.get(change_url(cluster)))
+    data["boundary"] = json.dumps(bowtie)
+    response = client.post(change_url(cluster), data)
+    errors = " ".join(response.context["adminform"].form.errors["boundary"])
+    assert "边界在" in errors and "附近自相交" in errors
+    assert "lon, lat = " in errors  # the place the admin map marks
+    assert "crosses itself" not in errors

@@ -19,11 +19,15 @@ def in_english():
 
 
 def snapshot():
-    """Every field of every layout record, many-to-many included."""
-    return {
+    """Every field of every layout record, many-to-many included; not the version, which a restore moves on."""
+    records = {
         model.__name__: serializers.serialize("python", model._default_manager.order_by("pk"))
         for model in backup.MODELS
     }
+    for rows in records.values():
+        for row in rows:
+            row["fields"].pop("version", None)
+    return records
 
 
 def test_round_trip_restores_every_field_of_every_record(layout_data, tmp_path, django_user_model):
@@ -99,3 +103,38 @@ def test_restore_records_itself_in_each_records_history(layout_data, tmp_path):
     call_command("restore_layout", str(path), verbosity=0)
     latest = Cluster.objects.first().history.order_by("-history_date", "-history_id").first()
     assert latest.history_change_reason == f"restored from {path}"
+
+
+def test_a_record_naming_a_district_the_backup_does_not_hold_is_refused_in_a_sentence(layout_data, tmp_path):
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    cluster = next(r for r in data["records"] if r["model"] == "layout.cluster")
+    cluster["fields"]["district"] = 99999
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"cluster \d+: district: there is no district with key 99999 in the backup"):
+        call_command("restore_layout", str(path), verbosity=0)
+    assert snapshot() == before
+
+
+def test_a_restore_numbers_new_versions_so_a_form_opened_before_it_is_refused(officials, tmp_path):
+    from tests.unit.conftest import change_form_data, change_url, cluster_in
+
+    def edit(name):
+        record = cluster_in(JIADING)
+        record.name_en = name
+        record.save()
+
+    path = tmp_path / "layout.json"
+    call_command("backup_layout", str(path), verbosity=0)  # the cluster at version N
+    edit("Changed after the backup")  # N + 1
+    opened = change_form_data(officials["reviewer"].get(change_url(cluster_in(JIADING))))  # opened at N + 1
+    call_command("restore_layout", str(path), verbosity=0)
+    edit("Changed after the restore")  # N + 1 again, if the restore had brought N back
+    response = officials["reviewer"].post(
+        change_url(cluster_in(JIADING)), {**opened, "name_en": "Saved from the form opened before the restore"}
+    )
+    assert response.status_code == 200
+    assert "changed while you were editing" in str(response.context["adminform"].form.non_field_errors())
+    assert cluster_in(JIADING).name_en == "Changed after the restore"

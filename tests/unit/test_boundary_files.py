@@ -1,15 +1,19 @@
 """Boundary files as officials receive them, written for real with geopandas and read back into WGS-84."""
 
+import http.server
+import tempfile
+import threading
 import zipfile
 
 import geopandas
 import prcoords
 import pytest
 import shapely
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from pyproj import Geod
 
-from layout import geometry
+from layout import boundary_files, geometry
 from layout.boundary_files import BD09, GCJ02, WGS84, BoundaryFileError, read_boundary, read_shape
 from layout.models import District
 from tests.unit.conftest import JIADING, XUHUI, inside
@@ -184,3 +188,113 @@ def test_a_file_of_another_kind_is_refused_with_the_kinds_read(tmp_path):
     path = tmp_path / "boundary.dwg"
     path.write_bytes(b"AC1032")
     assert "GeoJSON (.geojson), KML (.kml), GeoPackage (.gpkg)" in error_of(path)
+
+
+# The boundary upload reads only the bytes sent: no other file of the server, no request anywhere.
+
+
+@pytest.fixture
+def server_file(tmp_path, square):
+    """A file on the server that an upload must never reach: a valid boundary, so reading it would 'work'."""
+    folder = tmp_path / "server"
+    folder.mkdir()
+    return write(folder, "geojson", [square], stem="secret")
+
+
+@pytest.fixture
+def listening():
+    """A local HTTP server recording every request made to it."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", hits
+    server.shutdown()
+    server.server_close()
+
+
+def vrt(source):
+    return (
+        f'<OGRVRTDataSource><OGRVRTLayer name="secret"><SrcDataSource>{source}</SrcDataSource>'
+        "</OGRVRTLayer></OGRVRTDataSource>"
+    )
+
+
+def zipped(tmp_path, members, name="boundary.zip"):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in members.items():
+            archive.writestr(member, text)
+    return path
+
+
+def network_link(href):
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"<NetworkLink><name>boundary</name><Link><href>{href}</href></Link></NetworkLink></Document></kml>"
+    )
+
+
+def test_a_zipped_vrt_reading_a_server_file_is_refused(tmp_path, jiading, server_file):
+    message = error_of(zipped(tmp_path, {"boundary.vrt": vrt(server_file)}), district=jiading)
+    assert "“boundary.vrt”" in message and ".shp, .shx, .dbf, .prj" in message
+    renamed = tmp_path / "boundary.geojson"
+    renamed.write_text(vrt(server_file), encoding="utf-8")
+    assert "not JSON" in error_of(renamed, district=jiading)
+
+
+def test_a_kml_network_link_to_a_server_file_is_refused(tmp_path, jiading, server_file):
+    path = tmp_path / "boundary.kml"
+    path.write_text(network_link(server_file), encoding="utf-8")
+    assert "refers to other files or addresses (Link, NetworkLink)" in error_of(path, district=jiading)
+
+
+@pytest.mark.parametrize("member", ["../boundary.shp", "/etc/boundary.shp", "C:/boundary.shp"])
+def test_a_zip_member_outside_the_zip_is_refused(tmp_path, member):
+    assert "a path outside the zip" in error_of(zipped(tmp_path, {member: "x"}))
+
+
+def test_no_upload_makes_gdal_request_anything(tmp_path, jiading, listening):
+    address, hits = listening
+    uploads = {
+        "vrt.zip": zipped(tmp_path, {"boundary.vrt": vrt(f"/vsicurl/{address}/secret.geojson")}, "vrt.zip"),
+        "boundary.kml": tmp_path / "boundary.kml",
+        "url.geojson": tmp_path / "url.geojson",
+    }
+    uploads["boundary.kml"].write_text(network_link(f"{address}/secret.kml"), encoding="utf-8")
+    uploads["url.geojson"].write_text(f"{address}/secret.geojson", encoding="utf-8")
+    for path in uploads.values():
+        with pytest.raises(BoundaryFileError):
+            read_boundary(path, district=jiading)
+    # And GDAL itself is offline, should anything reach it with an address.
+    with pytest.raises(Exception):  # noqa: B017 GDAL's error types differ by version
+        boundary_files._pyogrio().list_layers(f"/vsicurl/{address}/secret.geojson")
+    assert hits == []
+
+
+def test_a_file_gdal_cannot_read_is_refused_without_the_servers_paths(tmp_path):
+    broken = {".shp": b"\x00\x00\x27\x0a" + b"\x00" * 20, ".shx": b"", ".dbf": b""}
+    upload = SimpleUploadedFile("boundary.zip", zipped(tmp_path, {f"b{s}": d for s, d in broken.items()}).read_bytes())
+    message = _upload_error(upload)
+    assert "cannot be read as zipped Shapefile" in message
+    assert tempfile.gettempdir() not in message and "/tmp" not in message
+    kml = SimpleUploadedFile("boundary.kml", b"<kml><Document><Placemark><Polygon>broken")
+    assert "/tmp" not in _upload_error(kml)
+
+
+def _upload_error(upload):
+    with pytest.raises(BoundaryFileError) as error:
+        boundary_files.read_uploaded(upload)
+    return error.value.message

@@ -214,7 +214,8 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
         assert officials["jiading"].post(url, data).status_code == 302
     drafted = ["Scenario renamed in a draft", "Draft-only scenario", "Project renamed in a draft", "Draft-only project"]
 
-    features, data = map_page_data(officials["jiading"], "/en/?preview=1")
+    # A reviewer's preview: every draft (a district editor's shows only their district's records).
+    features, data = map_page_data(officials["reviewer"], "/en/?preview=1")
     search = {name: entry for entry in data["search"] for name in entry["names"]}
     for name in drafted:
         assert search[name]["target"] == {"cluster": jiading.slug}, name
@@ -242,3 +243,23 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
         assert features[xuhui.slug]["named_scenario_count"] == xuhui.scenarios.count()
         assert data["clusters"][jiading.slug]["categories"] == []
         assert "Xuhui test scenario" in {name for entry in data["search"] for name in entry["names"]}
+
+
+def test_staff_preview_shows_only_the_drafts_that_account_may_edit_or_review(officials, django_user_model):
+    from tests.unit.conftest import signed_in
+
+    edit(officials["jiading"], cluster_in(JIADING), name_en="Jiading draft name")
+    edit(officials["city"], cluster_in(XUHUI), name_en="Xuhui draft name")
+    no_role = signed_in(django_user_model.objects.create_user("no-role", password="pw", is_staff=True))
+
+    def preview(client):
+        page = client.get("/en/?preview=1").content.decode()
+        return {name for name in ("Jiading draft name", "Xuhui draft name") if name in page}
+
+    assert preview(officials["reviewer"]) == {"Jiading draft name", "Xuhui draft name"}
+    assert preview(officials["city"]) == {"Jiading draft name", "Xuhui draft name"}
+    assert preview(officials["jiading"]) == {"Jiading draft name"}
+    assert preview(no_role) == set()
+    assert "Staff preview" not in no_role.get("/en/?preview=1").content.decode()
+    # Another district's published cluster still shows, as published.
+    assert cluster_in(XUHUI).name_en in officials["jiading"].get("/en/?preview=1").content.decode()

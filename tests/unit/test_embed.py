@@ -459,3 +459,24 @@ def test_the_dialog_of_a_cluster_page_starts_from_its_cluster_and_offers_publish
     ]
     assert selected == [XUHUI]
     assert ZHANGJIANG not in {a["value"] for a in options}
+
+
+@pytest.mark.parametrize(
+    ("address", "parameter"),
+    [
+        ("/embed/?parentOrigin=http://%5B", "parentOrigin"),
+        ("/oembed/?url=http%3A%2F%2F%5B", "url"),
+        ("/oembed/?url=http%3A%2F%2Ftestserver%2Fen%2F&maxwidth=%C2%B2", "maxwidth"),
+        ("/oembed/?url=http%3A%2F%2Ftestserver%2Fen%2F&maxheight=%C2%B2", "maxheight"),
+        ("/oembed/?url=http%3A%2F%2Ftestserver%2Fen%2F&maxwidth=" + "9" * 5000, "maxwidth"),
+        ("/oembed/?url=http%3A%2F%2Ftestserver%3Aport%2Fen%2F", "url"),
+    ],
+)
+def test_a_malformed_value_is_a_400_naming_its_parameter(client, address, parameter):
+    response = client.get(address)
+    assert response.status_code == 400
+    if address.startswith("/oembed/"):
+        assert response.json()["error"]["parameter"] == parameter
+        assert response.json()["error"]["message"].startswith(f"{parameter}: ")
+    else:
+        assert parameter in response.content.decode()

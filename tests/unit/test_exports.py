@@ -188,3 +188,12 @@ def test_downloads_page_links_every_file_with_the_licence(client):
 
 def test_an_unknown_download_is_a_404(client):
     assert client.get("/downloads/layout.shp").status_code == 404
+
+
+def test_csv_zip_writes_formulas_as_text(download):
+    cluster = Cluster.objects.get(district__adcode="310114")
+    Cluster.objects.filter(pk=cluster.pk).update(name_en='=HYPERLINK("http://evil.example/","click")')
+    archive = zipfile.ZipFile(io.BytesIO(download("layout-csv.zip").read_bytes()))
+    text = archive.read("clusters.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK(" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text

@@ -4,6 +4,7 @@ from html import unescape
 
 from django.urls import reverse
 
+from layout import drafts
 from layout.models import Cluster, IndustryChain
 from tests.unit.conftest import (
     JIADING,
@@ -96,3 +97,39 @@ def test_a_district_editors_revert_of_a_published_record_is_a_draft(officials):
     assert officials["jiading"].post(revert_url, data).status_code == 302
     live = Cluster.objects.get(pk=cluster.pk)
     assert live.name_en == "Published rename" and live.draft["values"]["name_en"] == cluster.name_en
+
+
+def revert(client, obj, record):
+    """Open a version's Revert page and press its button, as the official would."""
+    url = reverse(f"admin:layout_{obj._meta.model_name}_simple_history", args=[obj.pk, record.history_id])
+    return client.post(url, change_form_data(client.get(url)))
+
+
+def test_a_revert_by_an_editor_does_not_publish_a_record(officials):
+    cluster = cluster_in(JIADING)
+    published_version = cluster.history.order_by("-history_date", "-history_id").first()
+    assert published_version.is_published
+    drafts.unpublish(cluster, officials["users"]["reviewer"])
+    for editor in ("city", "jiading"):
+        response = revert(officials[editor], cluster, published_version)
+        assert response.status_code == 200
+        assert "Only a reviewer may publish" in str(response.context["adminform"].form.non_field_errors())
+        assert not Cluster.objects.get(pk=cluster.pk).is_published
+    assert revert(officials["reviewer"], cluster, published_version).status_code == 302
+    assert Cluster.objects.get(pk=cluster.pk).is_published
+
+
+def test_a_revert_numbers_a_new_version_so_a_form_opened_before_it_is_refused(officials):
+    cluster = cluster_in(XUHUI)
+    original = cluster.history.order_by("-history_date", "-history_id").first()
+    edit(officials["admin"], cluster, name_en="Renamed once")
+    opened = change_form_data(officials["reviewer"].get(change_url(cluster)))
+    version_opened = Cluster.objects.get(pk=cluster.pk).version
+    assert revert(officials["admin"], cluster, original).status_code == 302
+    reverted = Cluster.objects.get(pk=cluster.pk)
+    assert reverted.name_en == cluster.name_en and reverted.version > version_opened
+    opened["name_en"] = "Saved over the revert"
+    response = officials["reviewer"].post(change_url(cluster), opened)
+    assert response.status_code == 200
+    assert "changed while you were editing" in str(response.context["adminform"].form.non_field_errors())
+    assert Cluster.objects.get(pk=cluster.pk).name_en == cluster.name_en

@@ -178,3 +178,61 @@ def test_new_rows_are_imported_as_drafts(officials):
     confirm(officials["jiading"], Scenario, preview)
     scenario = Scenario.objects.get(title_zh="新场景")
     assert scenario.cluster == cluster_in(JIADING) and not scenario.is_published
+
+
+FORMULA = '=HYPERLINK("http://evil.example/","click")'
+
+
+def exported_response(client, model, file_format):
+    url = reverse(f"admin:layout_{model._meta.model_name}_export")
+    form = client.get(url).context["form"]
+    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
+    return client.post(url, {**data, "format": file_format, "resource": "0"})
+
+
+def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchanged(officials):
+    from openpyxl import load_workbook
+
+    cluster = cluster_in(JIADING)
+    Cluster.objects.filter(pk=cluster.pk).update(name_en=FORMULA, lead_track_en="+1+1", description_en="@SUM(A1)")
+    book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
+    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value == FORMULA]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # a text cell, not a formula
+    text = exported_response(officials["admin"], Cluster, CSV).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM(A1)" in text
+    assert not re.search(r'(^|,)"?=HYPERLINK', text, re.MULTILINE)
+    before = snapshot(Cluster)
+    for file_format in (XLSX, CSV):
+        preview = dry_run(officials["admin"], Cluster, export(officials["admin"], Cluster, file_format), file_format)
+        assert preview.context["result"].totals["update"] == 0
+    assert snapshot(Cluster) == before
+
+
+@pytest.mark.parametrize(
+    ("tampered", "reason"),
+    [
+        ({"format": "7"}, "Unknown file format"),
+        ({"format": "xlsx"}, "Unknown file format"),
+        ({"import_file_name": "tmpgone123"}, "no longer on the server"),
+        ({"import_file_name": "../../etc/passwd"}, "not a file the preview stored"),
+        ({"import_file_name": "/etc/hostname"}, "not a file the preview stored"),
+    ],
+)
+def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, tampered, reason):
+    data = {"import_file_name": "tmpgone123", "original_file_name": "clusters.csv", "format": CSV, "resource": "0"}
+    response = officials["admin"].post(
+        reverse("admin:layout_cluster_process_import"), {**data, **tampered}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("admin:layout_cluster_import")
+    assert any("Nothing was imported" in m and reason in m for m in map(str, response.context["messages"]))
+
+
+@pytest.mark.parametrize(("column", "value"), [("published_scenario_count", "abc"), ("number", "x1")])
+def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, value):
+    table = tablib.Dataset([cluster_in(JIADING).slug, value], headers=["slug", column])
+    response = dry_run(officials["admin"], Cluster, table, CSV)
+    errors = [str(error.error) for _number, row in response.context["result"].row_errors() for error in row]
+    errors += [str(row.error) for row in response.context["result"].invalid_rows]
+    assert any(f"“{value}” is not a number." in error for error in errors), errors
+    assert not any("ConversionSyntax" in error for error in errors)

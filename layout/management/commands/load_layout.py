@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
+from layout import edits
 from layout.models import (
     BoundaryStatus,
     Cluster,
@@ -263,12 +264,9 @@ class Loader:
             setattr(instance, name, value)
         instance.seed_values = seeded
         try:
-            instance.full_clean()
+            edits.save(edits.OPERATOR, instance, many, validate=True)
         except ValidationError as exc:
             raise SeedError(f"{where}: {describe(exc)}") from exc
-        instance.save()
-        for name, related in many.items():
-            getattr(instance, name).set(related)
 
     def run(self):
         with transaction.atomic():
