@@ -520,7 +520,12 @@ class SecurityEvent(models.Model):
     # As typed at the sign-in (a failure may name no account), else the account's name at the time.
     username = models.CharField(_("account"), max_length=150, blank=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor = models.CharField(_("done by"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

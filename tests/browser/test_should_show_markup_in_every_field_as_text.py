@@ -127,9 +127,5 @@ def test_should_show_markup_in_every_field_as_text_in_the_admin(page, live_serve
     visit_all(page, live_server.url, admin_addresses(shown))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #9 defect 3 (admin map district labels built from HTML), fixed on branch trust-edits",
-)
 def test_should_show_markup_in_every_field_as_text_on_admin_pages_with_the_map(page, live_server):
     visit_all(page, live_server.url, admin_addresses([District, Cluster]))
