@@ -2,10 +2,10 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from layout.models import Cluster, District
+from tests.unit.conftest import signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +15,7 @@ MARKUP = '<img src="/nowhere.png" onerror="window.injected = true">'
 def test_should_show_district_names_as_text_on_the_admin_map(visit, django_user_model, live_server):
     District.objects.filter(adcode="310114").update(name_en=f"Jiading {MARKUP}", name_zh=f"嘉定{MARKUP}")
     admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "a-long-enough-password")
-    client = Client()
-    client.force_login(admin)
+    client = signed_in(admin)  # past the password and the second factor
     host = live_server.url.split("//", 1)[1].split(":")[0]
     visit.page.context.add_cookies(
         [

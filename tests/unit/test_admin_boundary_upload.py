@@ -17,6 +17,7 @@ from tests.unit.conftest import (
     change_url,
     cluster_in,
     inside,
+    pass_second_factor,
     same_shape,
 )
 from tests.unit.test_boundary_files import write
@@ -110,8 +111,10 @@ def test_district_boundary_can_be_read_from_a_file_too(officials, tmp_path):
 def test_geometry_errors_are_in_chinese_on_chinese_admin_pages(officials):
     from django.test import Client
 
+    admin = officials["users"]["admin"]
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(officials["users"]["admin"])
+    client.force_login(admin)
+    pass_second_factor(client, admin)
     cluster = cluster_in(JIADING)
     square = inside(JIADING)["coordinates"][0]
     bowtie = {"type": "Polygon", "coordinates": [[square[0], square[2], square[1], square[3], square[0]]]}

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from layout import drafts, edits
 from layout.models import Cluster, Scenario
@@ -116,7 +117,8 @@ def admin_request(user):
 def test_list_action_publish_called_by_a_non_reviewer_is_refused(officials, unpublished):
     # The action is not offered to them (test_roles); the gate refuses it even if it is reached.
     request = admin_request(officials["users"]["city"])
-    site._registry[Cluster].publish_selected(request, Cluster.objects.filter(pk=unpublished.pk))
+    with translation.override("en"):
+        site._registry[Cluster].publish_selected(request, Cluster.objects.filter(pk=unpublished.pk))
     assert any(PUBLISH_REFUSED in str(m) for m in request._messages)
     assert still_unpublished(unpublished)
 
