@@ -25,13 +25,23 @@ def test_should_catch_what_goes_wrong_in_the_browser(browser, live_server, layou
                              const asked = fetch('/en/', { signal: control.signal }).catch(() => null);
                              control.abort(); await asked; }"""
         )
-        page.evaluate("() => fetch('http://tiles.example.org/1/2/3.png').catch(() => null)")
+        # A request to another host: the page's policy refuses a fetch (a console error says so), and an
+        # image from a tile host the policy allows is stopped by the story's own rule.
+        with page.expect_console_message(lambda message: message.text.startswith("CSP violation: connect-src")):
+            page.evaluate("() => fetch('http://tiles.example.org/1/2/3.png').catch(() => null)")
+        problems = visit.take_problems()
+        assert list(problems) == ["console errors"]
+        assert any(error.startswith("CSP violation: connect-src") for error in problems["console errors"])
+        page.goto(f"{live_server.url}/en/")
+        page.wait_for_selector("[data-ready=true]", state="attached")
+        with page.expect_event("requestfailed"):
+            page.evaluate("() => { new Image().src = 'https://tile.openstreetmap.org/1/2/3.png'; }")
         page.evaluate("() => console.error('broken')")
         with page.expect_event("pageerror"):
             page.evaluate("() => { setTimeout(() => { throw new Error('thrown'); }); }")
         assert visit.problems() == {
             "console errors": ["Failed to load resource: net::ERR_FAILED", "broken", "thrown"],
-            "requests to another host": ["http://tiles.example.org/1/2/3.png"],
+            "requests to another host": ["https://tile.openstreetmap.org/1/2/3.png"],
         }
     finally:
         page.context.close()

@@ -15,8 +15,9 @@ MARKUP = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg o
 # Fields whose values are identifiers or checked formats (an address, a colour, a code), not free text.
 NOT_FREE_TEXT = {"slug", "key", "adcode", "colour", "url"}
 SHOWN = ["&lt;img src=x onerror=alert(1)&gt;", "&lt;script&gt;alert(2)&lt;/script&gt;", "&lt;svg onload=alert(3)&gt;"]
-# Markup set in the DOM as HTML shows up as these elements and attributes.
-INJECTED = "img[src='x'], svg[onload], [onerror], [onload], script:not([src]):not([type$=json])"
+# Markup set in the DOM as HTML shows up as these elements and attributes. The admin map's own inline start-up
+# scripts carry the answer's nonce (which chromium hides from the DOM, leaving the attribute empty).
+INJECTED = "img[src='x'], svg[onload], [onerror], [onload], script:not([src]):not([type$=json]):not([nonce])"
 
 
 def free_text_fields(model):
