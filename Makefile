@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: messages preview-image run setup test test-postgres install install-dev check bench districts boundaries clean
+.PHONY: messages preview-image run serve setup test test-postgres install install-dev check bench lighthouse districts boundaries clean
 
 # Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.txt
@@ -29,6 +29,17 @@ setup: install
 
 run: setup
 	$(PY) manage.py runserver $(HOST)
+
+# Serve for real: gunicorn with WEB_CONCURRENCY workers (default 2), DJANGO_DEBUG off unless set, static
+# files collected with hashed names and gzip/Brotli copies; a random secret key made once (.secret-key)
+# unless DJANGO_SECRET_KEY is set. The system checks run before serving (migrate runs them).
+WEB_CONCURRENCY ?= 2
+serve: export DJANGO_DEBUG ?= false
+serve: install
+	$(PY) manage.py create_secret_key_file
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(MAKE) --no-print-directory setup
+	$(PY) -m gunicorn layout.wsgi --bind $(HOST) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 test: install-dev
 	$(PY) manage.py compile_catalogues
