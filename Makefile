@@ -45,9 +45,10 @@ test: install-dev
 	$(PY) manage.py compile_catalogues
 	$(PY) -m pytest
 
-# The unit suite again on a throwaway PostgreSQL server (Debian's postgresql; installed if missing).
+# The unit suite again on a throwaway PostgreSQL server and a throwaway Redis (Debian's postgresql and
+# redis-server; installed if missing): several app servers sharing both (tests/unit/test_two_servers.py).
 test-postgres: install-dev
-	.ci/with-postgres $(PY) -m pytest tests/unit -q
+	.ci/with-postgres .ci/with-redis $(PY) -m pytest tests/unit -q
 
 check: install
 	$(PY) manage.py check
