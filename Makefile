@@ -67,8 +67,19 @@ districts: install-dev
 boundaries: install-dev
 	$(PY) manage.py build_cluster_boundaries
 
-bench: install-dev
+# Requests/s of `make serve`'s server (wrk, Debian's; installed if missing) as ratios to a static file, and
+# uncached build times at 14 and 1,400 clusters, on a throwaway database: a few minutes.
+bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
+# Lighthouse (npm, bench/lighthouse/) in Debian's chromium on the map page and a cluster page as `make serve`
+# serves them; prints the four category scores and the top opportunities. Not part of `make test`.
+lighthouse: setup
+	$(PY) manage.py create_secret_key_file
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	cd bench/lighthouse && npm install --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache bench/lighthouse/node_modules
