@@ -22,6 +22,11 @@ def free_address(variable):
 
 def start_gunicorn(address, env, log_path, workers):
     """gunicorn on `address` with `env`; returns the process once it answers (exits the script if it cannot)."""
+    host, port = address.rsplit(":", 1)
+    with socket.socket() as probe:
+        # Another server already there would answer in gunicorn's place and be measured instead.
+        if probe.connect_ex((host.strip("[]"), int(port))) == 0:
+            sys.exit(f"{address} is already in use by another server: choose another address.")
     command = [sys.executable, "-m", "gunicorn", "layout.wsgi", f"--bind={address}", f"--workers={workers}"]
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
