@@ -1,5 +1,6 @@
-"""As `make serve` serves it (gunicorn, DEBUG off, collected static files), the map works and every script,
-ES module and stylesheet it loads has a content-hashed name, arrives compressed and is cached for a year."""
+"""As `make serve` serves it (gunicorn, DEBUG off, collected static files), the map works and every static
+file it loads, ES modules included, has a content-hashed name and a year's immutable caching; scripts and
+styles arrive compressed."""
 
 import re
 import subprocess
@@ -12,7 +13,7 @@ from tests.unit.app_servers import prepare_sqlite_site, server_environment, star
 
 pytestmark = pytest.mark.browser
 
-HASHED = re.compile(r"/static/.+\.[0-9a-f]{12}\.(js|css|svg|png)$")
+HASHED = re.compile(r"/static/.+\.[0-9a-f]{12}\.\w+$")
 
 
 @pytest.fixture(scope="module")
