@@ -113,10 +113,14 @@ TEMPLATES = [
     },
 ]
 
+# In production a worker keeps its database connection between requests (opening one, with its PRAGMA or
+# TLS handshake, cost more than answering a cached page); checked before reuse, so a restarted database is
+# reconnected. The development server's threads come and go: there each request has its own.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
