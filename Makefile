@@ -4,8 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: messages preview-image run setup test test-postgres install install-dev check bench districts boundaries clean \
-	lint format test-browser test-browser-repeat
+.PHONY: messages preview-image run serve setup test test-postgres install install-dev check bench lighthouse districts \
+	boundaries clean lint format test-browser test-browser-repeat
 
 # Each stamp is remade only when its requirements file changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.txt
@@ -30,6 +30,17 @@ setup: install
 
 run: setup
 	$(PY) manage.py runserver $(HOST)
+
+# Serve for real: gunicorn with WEB_CONCURRENCY workers (default 2), DJANGO_DEBUG off unless set, static
+# files collected with hashed names and gzip/Brotli copies; a random secret key made once (.secret-key)
+# unless DJANGO_SECRET_KEY is set. The system checks run before serving (migrate runs them).
+WEB_CONCURRENCY ?= 2
+serve: export DJANGO_DEBUG ?= false
+serve: install
+	$(PY) manage.py create_secret_key_file
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(MAKE) --no-print-directory setup
+	$(PY) -m gunicorn layout.wsgi --bind $(HOST) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 test: install-dev
 	$(PY) manage.py compile_catalogues
@@ -60,9 +71,10 @@ lint: install-dev node_modules/.package-lock.json
 format: install-dev
 	$(VENV)/bin/ruff format .
 
-# The unit suite again on a throwaway PostgreSQL server (Debian's postgresql; installed if missing).
+# The unit suite again on a throwaway PostgreSQL server and a throwaway Redis (Debian's postgresql and
+# redis-server; installed if missing): several app servers sharing both (tests/unit/test_two_servers.py).
 test-postgres: install-dev
-	.ci/with-postgres $(PY) -m pytest tests/unit -q
+	.ci/with-postgres .ci/with-redis $(PY) -m pytest tests/unit -q
 
 check: install
 	$(PY) manage.py check
@@ -81,8 +93,19 @@ districts: install-dev
 boundaries: install-dev
 	$(PY) manage.py build_cluster_boundaries
 
-bench: install-dev
+# Requests/s of `make serve`'s server (wrk, Debian's; installed if missing) as ratios to a static file, and
+# uncached build times at 14 and 1,400 clusters, on a throwaway database: a few minutes.
+bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
+# Lighthouse (npm, bench/lighthouse/) in Debian's chromium on the map page and a cluster page as `make serve`
+# serves them; prints the four category scores and the top opportunities. Not part of `make test`.
+lighthouse: setup
+	$(PY) manage.py create_secret_key_file
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	cd bench/lighthouse && npm install --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache bench/lighthouse/node_modules

@@ -1,103 +1,240 @@
-"""Measure what a visitor downloads and how fast the API answers: `make bench` (or .venv/bin/python bench/run.py)."""
+"""Measure serving as `make serve` serves: `make bench` (or .venv/bin/python bench/run.py).
 
-import gzip
+1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers and a
+   static file of similar size served by WhiteNoise, each as a ratio to the static file;
+2. the uncached build time of a cluster page and of a two-cluster comparison at 14 clusters and at 1,400
+   (synthetic clusters in a throwaway database).
+
+Everything runs on a throwaway SQLite database; the project's own database is never touched. Settings:
+BENCH_HOST (default a free loopback port), BENCH_SECONDS per URL (default 5), BENCH_CONNECTIONS (default 32),
+WEB_CONCURRENCY (gunicorn workers, default 2), CACHE_URL (default local memory, per worker)."""
+
 import os
 import re
+import secrets
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layout.settings")
+WORK = Path(tempfile.mkdtemp(prefix="layout-bench-"))
+os.environ.update(
+    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
+    DJANGO_SETTINGS_MODULE="layout.settings",
+    DJANGO_DEBUG="false",
+    DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+    DJANGO_STATIC_ROOT=str(WORK / "static"),
+)
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-REPEAT = 30
+from bench.server import free_address, start_gunicorn, stop  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
+ACCEPT = "gzip, br"
+# (what, target ratio to the static file): the issue's targets.
+API_TARGET, PAGE_TARGET = 0.5, 0.25
+SYNTHETIC_CLUSTERS = 1_400
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
-IMPORT = re.compile(r'from\s+"\./([^"]+\.js)"')
+IMPORT = re.compile(r'from\s*"(\./[^"]+\.js)"')
 
 
-def kb(n):
-    return f"{n / 1024:7.1f} KB"
+def fetch(url, compressed=True):
+    """Status, headers and body as sent (compressed when `compressed`: what travels, not what it reads as)."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT} if compressed else {})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.status, response.headers, response.read()
 
 
-def measure(client, url, repeat=REPEAT, **headers):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append(time.perf_counter() - start)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body, statistics.median(times)
+def wrk(url, idle_probe, seconds=SECONDS):
+    """Requests/s, and answers that were not 2xx/3xx or never came, of wrk at CONNECTIONS connections."""
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "-H",
+        f"Accept-Encoding: {ACCEPT}",
+        "--timeout",
+        "10s",
+    ]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    # gunicorn's sync workers still answer the requests wrk left queued when it stopped: wait until they are
+    # done (a request through the same queue answers), so that they do not slow the next measurement.
+    fetch(idle_probe)
+    rate = float(re.search(r"Requests/sec:\s*([\d.]+)", output).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", output)
+    return rate, (int(failed.group(1)) if failed else 0) + (int(timeouts.group(1)) if timeouts else 0)
 
 
-def main():
-    call_command("migrate", verbosity=0)
-    call_command("load_layout", verbosity=0)
-    client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{'what':60} {'bytes':>10} {'gzip':>10} {'median':>9}")
-    districts = (ROOT / "geodata" / "districts.geojson").read_bytes()
-    print(f"{'geodata/districts.geojson':60} {kb(len(districts))} {kb(len(gzip.compress(districts)))}")
-    for url in [
-        "/zh-hans/",
-        "/en/clusters/jiading-intelligent-connected-new-energy-vehicles/",
-        "/embed/",
-        "/api/v1/districts.geojson",
-        "/api/v1/clusters.geojson",
-        "/api/v1/clusters.geojson?datum=gcj02",
-    ]:
-        response, body, median = measure(client, url)
-        if response.status_code != 200:
-            print(f"{url:60} HTTP {response.status_code}")
-            continue
-        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
-    # The open-data API and downloads (downloads are built on request: fewer repeats).
-    for url in [
-        "/api/v1/scenarios.json",
-        "/api/v1/projects.json",
-        "/api/v1/chains.json",
-        "/api/v1/headline.json",
-        "/api/v1/openapi.json",
-        "/api/v1/clusters.geojson?chain=artificial-intelligence&lang=en",
-    ]:
-        response, body, median = measure(client, url)
-        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
-    etag = client.get("/api/v1/districts.geojson")["ETag"]
-    response, _body, median = measure(client, "/api/v1/districts.geojson", HTTP_IF_NONE_MATCH=etag)
-    print(
-        f"{'/api/v1/districts.geojson, If-None-Match → ' + str(response.status_code):60} {'':21} {median * 1000:7.1f} ms"
-    )
-    for name in ["layout.gpkg", "layout.geojson", "layout.kml", "layout-csv.zip", "layout-map.html"]:
-        url = f"/downloads/{name}"
-        response, body, median = measure(client, url, repeat=3)
-        print(f"{url:60} {kb(len(body))} {kb(len(gzip.compress(body)))} {median * 1000:7.1f} ms")
-    _response, html, _median = measure(client, "/zh-hans/")
-    total, total_gz = len(html), len(gzip.compress(html))
-    # Every same-host asset the page loads, ES modules' own imports included.
-    queue, seen = sorted(set(ASSET.findall(html.decode()))), set()
+def similar_static_file(size):
+    """The collected, hashed static file whose compressed copy is nearest `size` bytes, and its URL."""
+    candidates = []
+    for compressed in Path(settings.STATIC_ROOT).rglob("*.gz"):
+        name = compressed.relative_to(settings.STATIC_ROOT).as_posix()[: -len(".gz")]
+        if re.search(r"^(layout|leaflet)/.*\.[0-9a-f]{12}\.(js|css)$", name):
+            candidates.append((abs(compressed.stat().st_size - size), name))
+    return min(candidates)[1]
+
+
+def page_weight(base, path):
+    """Bytes sent for a page and every same-host asset it names (ES modules' imports included), compressed.
+    What its scripts fetch afterwards (API answers) is not counted."""
+    total = len(fetch(base + path)[2])
+    html = fetch(base + path, compressed=False)[2].decode(errors="replace")
+    queue, seen = list(ASSET.findall(html)), set()
     while queue:
         asset = queue.pop()
         if asset in seen:
             continue
         seen.add(asset)
-        response = client.get(asset)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        total += len(body)
-        total_gz += len(gzip.compress(body))
+        total += len(fetch(base + asset)[2])
         if asset.endswith(".js"):
-            base = asset.rsplit("/", 1)[0]
-            queue += [f"{base}/{name}" for name in IMPORT.findall(body.decode())]
-    print(f"{'page weight of /zh-hans/ (HTML + every asset it loads)':60} {kb(total)} {kb(total_gz)}")
+            source = fetch(base + asset, compressed=False)[2].decode(errors="replace")
+            folder = asset.rsplit("/", 1)[0]
+            queue += [f"{folder}/{name[2:]}" for name in IMPORT.findall(source)]
+    return total, len(seen)
+
+
+def serving(base, cluster_slug):
+    """Part 1: requests/s of each answer as a ratio to a static file of similar size."""
+    targets = [
+        ("/api/v1/clusters.geojson", API_TARGET),
+        ("/api/v1/districts.geojson", API_TARGET),
+        ("/zh-hans/", PAGE_TARGET),
+        (f"/zh-hans/clusters/{cluster_slug}/", PAGE_TARGET),
+        ("/embed/", PAGE_TARGET),
+        ("/downloads/layout.geojson", API_TARGET),
+    ]
+    sizes = {}
+    for path, _target in targets:
+        status, headers, body = fetch(base + path)
+        sizes[path] = (status, len(body), headers.get("Content-Encoding") or "identity")
+    static = "/static/" + similar_static_file(sizes["/api/v1/clusters.geojson"][1])
+    _status, static_headers, static_body = fetch(base + static)
+    static_rate, static_errors = wrk(base + static, base + static)
+    print(f"\n{WORKERS} gunicorn workers, wrk: {CONNECTIONS} connections, {SECONDS} s per address, '{ACCEPT}'")
+    print(f"{'address':58} {'sent':>10} {'req/s':>9} {'ratio':>6} {'target':>7}")
+    print(
+        f"{static + ' (static)':58} {len(static_body):7} B {static_rate:9.1f} {1:6.2f} {'':>7}"
+        f"  {static_headers.get('Content-Encoding') or 'identity'}"
+        + (f"  {static_errors} failed!" if static_errors else "")
+    )
+    results = []
+    for path, target in targets:
+        status, size, encoding = sizes[path]
+        rate, errors = wrk(base + path, base + static)
+        ratio = rate / static_rate
+        results.append((path, ratio, target))
+        mark = "ok" if ratio >= target else "BELOW"
+        extra = f"  {encoding}" + (f"  {errors} failed or timed out!" if errors or status != 200 else "")
+        print(f"{path:58} {size:7} B {rate:9.1f} {ratio:6.2f} {'≥' + str(target):>7} {mark}{extra}")
+    weight, assets = page_weight(base, "/zh-hans/")
+    print(f"{'page weight of /zh-hans/ as sent (HTML + ' + str(assets) + ' assets)':58} {weight / 1024:7.1f} KB")
+    return results
+
+
+def build_time(client, path, repeat=3):
+    """Median time to build an answer with the cache emptied before each request (uncached)."""
+    client.get(path)  # templates compiled, libraries loaded: not what is measured
+    times = []
+    for _ in range(repeat):
+        cache.clear()
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
+def add_synthetic_clusters(total):
+    """Copies of the published clusters (same districts, chains, sources and shapes) up to `total` clusters."""
+    from django.db import transaction
+
+    from layout.models import Cluster
+
+    originals = list(Cluster.objects.filter(is_published=True).prefetch_related("other_chains", "sources"))
+    next_number = max(Cluster.objects.values_list("number", flat=True)) + 1
+    copies, links = [], []
+    for index in range(total - Cluster.objects.count()):
+        original = originals[index % len(originals)]
+        copy = Cluster.objects.get(pk=original.pk)
+        copy.pk = copy.id = None
+        copy.slug = f"synthetic-{index}-{original.slug}"[:50]
+        copy.number = next_number + index
+        copy.name_en = f"{original.name_en} (synthetic {index})"
+        copy.name_zh = f"{original.name_zh}（合成{index}）"
+        copies.append(copy)
+        links.append(original)
+    with transaction.atomic():
+        created = Cluster.objects.bulk_create(copies, batch_size=200)
+        for copy, original in zip(created, links, strict=True):
+            copy.other_chains.set(original.other_chains.all())
+            copy.sources.set(original.sources.all())
+    return Cluster.objects.count()
+
+
+def build_times():
+    """Part 2: uncached build time of a page about one cluster and of a two-cluster comparison, at ×1 and ×100."""
+    from layout.models import Cluster
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
+    first, second = Cluster.objects.filter(is_published=True).order_by("number")[:2]
+    pages = {
+        "a cluster page": f"/en/clusters/{first.slug}/",
+        "a two-cluster comparison": f"/en/compare/?clusters={first.slug},{second.slug}",
+        "the map page (for information)": "/en/",
+    }
+    small_count = Cluster.objects.count()
+    small = {name: build_time(client, path) for name, path in pages.items()}
+    large_count = add_synthetic_clusters(SYNTHETIC_CLUSTERS)
+    # The map page at ×100 takes seconds: once is enough to read it.
+    large = {name: build_time(client, path, repeat=1 if "map" in name else 3) for name, path in pages.items()}
+    print("\nUncached build time (cache emptied before each request), median of 3 (the map page at ×100: 1):")
+    print(f"{'what':34} {str(small_count) + ' clusters':>13} {str(large_count) + ' clusters':>15} {'ratio':>7} target")
+    for name in pages:
+        ratio = large[name] / small[name]
+        target = "" if "information" in name else ("≤2 ok" if ratio <= 2 else "≤2 ABOVE")
+        print(f"{name:34} {small[name] * 1000:10.1f} ms {large[name] * 1000:12.1f} ms {ratio:7.1f} {target}")
+
+
+def main():
+    started = time.monotonic()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk (`make bench` installs it).")
+    print(f"Throwaway database and setup in {WORK} …")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_layout", verbosity=0)
+    from layout.models import Cluster
+
+    slug = Cluster.objects.filter(is_published=True).order_by("number").first().slug
+    address = free_address("BENCH_HOST")
+    server = start_gunicorn(address, os.environ.copy(), WORK / "gunicorn.log", WORKERS)
+    try:
+        serving(f"http://{address}", slug)
+    finally:
+        stop(server)
+    build_times()
+    load = os.getloadavg()
+    print(f"\n{time.monotonic() - started:.0f} s in all; load average {load[0]:.1f} on {os.cpu_count()} CPUs.")
+    shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,8 +39,23 @@ GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH") or wheel_library("pyogri
 GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH") or wheel_library("shapely", "libgeos_c*")
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# The development default is only ever used on a developer's machine: production must set its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+# The development default is only ever used on a developer's machine: with DJANGO_DEBUG=false the site
+# refuses to start on it (layout.E020). The environment's key wins; else the key file, which `make serve`
+# writes once with a random key (readable only by its owner, never committed); else the development key.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production"
+SECRET_KEY_FILE = Path(os.environ.get("DJANGO_SECRET_KEY_FILE") or BASE_DIR / ".secret-key")
+
+
+def read_secret_key():
+    if os.environ.get("DJANGO_SECRET_KEY"):
+        return os.environ["DJANGO_SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or DEVELOPMENT_SECRET_KEY
+    except FileNotFoundError:
+        return DEVELOPMENT_SECRET_KEY
+
+
+SECRET_KEY = read_secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
 ]
@@ -67,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (django-csp), with the tile hosts of the basemaps offered.
     "layout.content_policy.ContentPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "layout.static_files.StaticFilesMiddleware",
     # Pages carry the district map as JSON (~200 KB): compressed they are a fifth of that on a phone.
     # Django's GZipMiddleware pads its output against BREACH; answers already compressed pass through.
     "django.middleware.gzip.GZipMiddleware",
@@ -108,13 +125,65 @@ TEMPLATES = [
     },
 ]
 
+# In production a worker keeps its database connection between requests (opening one, with its PRAGMA or
+# TLS handshake, cost more than answering a cached page); checked before reuse, so a restarted database is
+# reconnected. The development server's threads come and go: there each request has its own.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite that waits instead of crashing: WAL lets readers read while one official saves; IMMEDIATE takes
+# the write lock when a transaction begins, so concurrent saves queue (a deferred transaction that read
+# first cannot upgrade to writing once another save committed: "database is locked" at once, whatever
+# the timeout); the busy timeout is how long a save waits for its turn.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
+
+
+def cache_from_url(url):
+    """Django's CACHES entry for CACHE_URL: locmem:// (one process's memory), redis://host:port/db or
+    rediss:// (Django's built-in Redis cache, shared by every app server), dummy:// (no caching)."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": urlsplit(url).netloc}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}: use locmem://, redis://host:port/db, rediss://… or dummy://")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Sessions and django-axes' failed sign-in counts live in the database (Django's and axes' defaults,
+# stated here because several app servers must share them: never process memory).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# HTTPS by one switch, for a site behind a TLS-terminating proxy (or gunicorn with a certificate):
+# redirect http:// to https://, HSTS, cookies only over TLS, and trust the proxy's X-Forwarded-Proto
+# (which the proxy must set, overwriting any a client sent). CSRF accepts forms posted from the
+# allowed hosts over https://.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60))) if HTTPS else 0
+# Both default on, as `check --deploy` asks; turn them off when a subdomain still serves plain http.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
+CSRF_TRUSTED_ORIGINS = [
+    f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in ALLOWED_HOSTS if host != "*"
+]
 
 # django-axes first: it counts failed sign-ins and refuses a locked-out account before the password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -139,10 +208,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# WhiteNoise serves static files from the app itself (no CDN), straight from the finders, so
-# collectstatic is optional; set DJANGO_STATIC_ROOT to collect them for a front server.
-STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves static files from the app itself (no CDN). In development (DEBUG) straight from the
+# finders, under their own names. Otherwise from what `collectstatic` (run by `make serve`) put in
+# STATIC_ROOT: content-hashed names, gzip and Brotli copies, cached for a year (layout/static_files.py).
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "layout.static_files.HashedStaticFilesStorage"
+    },
+}
 
 # Tile basemaps the public maps (the map page, each cluster's page) offer besides their own district
 # basemap, which needs no server, is always there and is the default (nothing is fetched from another
