@@ -34,10 +34,20 @@ class AppServer:
             self.process.wait()
 
 
+def process_environment(**env):
+    """This process's environment for a server or command of the project's own, less what only the browser
+    stories' thread needs (DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses)."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, **env}
+
+
 def server_environment(**env):
     """The environment of an app server: a fixed shared key; DEBUG on so that static files come from the
     finders (collecting them, as `make serve` does, takes half a minute; nothing else differs)."""
-    return {**os.environ, "DJANGO_DEBUG": "true", "DJANGO_SECRET_KEY": TEST_SECRET_KEY, **env}
+    # These servers measure concurrency and sharing, signing officials in by password many times a minute; an
+    # authenticator code works once per 30 s, and the second factor has its own tests (test_second_factor.py).
+    defaults = {"DJANGO_DEBUG": "true", "DJANGO_SECRET_KEY": TEST_SECRET_KEY, "LAYOUT_SECOND_FACTOR_ROLES": ""}
+    return process_environment(**{**defaults, **env})
 
 
 def start_gunicorn(env, workers=2, threads=1, timeout=90):

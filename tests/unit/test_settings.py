@@ -15,14 +15,15 @@ from django.test import Client
 from django.urls import reverse
 
 from layout.settings import cache_from_url
-from tests.unit.officials import fast_password_hashing  # noqa: F401
+from tests.unit.app_servers import process_environment
+from tests.unit.conftest import authenticator, current_code
 
 A_REAL_KEY = "k" * 20 + "-a-long-random-production-key-0123456789-abcdefghij"
 
 
 def run_python(code, **env):
     """Run Python in a fresh process with the given environment variables (settings are read at start)."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "layout.settings", **env}
+    environment = process_environment(DJANGO_SETTINGS_MODULE="layout.settings", **env)
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
@@ -34,7 +35,7 @@ def run_python(code, **env):
 
 
 def manage(*arguments, **env):
-    environment = {**os.environ, **env}
+    environment = process_environment(**env)
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=settings.BASE_DIR,
@@ -55,8 +56,16 @@ def settings_in_a_fresh_process(names, **env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_check_deploy_reports_no_issue_with_https_on_and_a_real_key(tmp_path):
-    result = manage("check", "--deploy", DJANGO_DEBUG="false", DJANGO_HTTPS="true", DJANGO_SECRET_KEY=A_REAL_KEY)
+def test_check_deploy_reports_no_issue_with_https_on_and_a_real_key(collected_static):
+    # As deployed: the static files collected (`make serve` does it), HTTPS on, a real key.
+    result = manage(
+        "check",
+        "--deploy",
+        DJANGO_DEBUG="false",
+        DJANGO_HTTPS="true",
+        DJANGO_SECRET_KEY=A_REAL_KEY,
+        DJANGO_STATIC_ROOT=str(collected_static),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
@@ -145,7 +154,8 @@ def test_hsts_seconds_come_from_the_environment():
 
 
 def test_an_official_signs_in_through_a_tls_proxy_without_a_csrf_refusal(behind_a_tls_proxy, django_user_model):
-    django_user_model.objects.create_user("official", password="the-right-password", is_staff=True)
+    official = django_user_model.objects.create_user("official", password="the-right-password", is_staff=True)
+    device = authenticator(official)
     # What the proxy forwards: the browser's Host and Origin, and X-Forwarded-Proto for the TLS it ended.
     browser = Client(
         enforce_csrf_checks=True,
@@ -166,6 +176,18 @@ def test_an_official_signs_in_through_a_tls_proxy_without_a_csrf_refusal(behind_
     )
     assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
     assert signed_in.cookies["sessionid"]["secure"]
+    # Then the second factor, through the same proxy: the app's code, posted with the form's token.
+    second_factor = browser.get("/admin/")
+    assert second_factor.status_code == 302 and second_factor["Location"].startswith("/admin/second-factor/")
+    page = browser.get(second_factor["Location"])
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    passed = browser.post(
+        second_factor["Location"],
+        {"csrfmiddlewaretoken": token, "token": current_code(device)},
+        HTTP_ORIGIN="https://map.example.org",
+        HTTP_REFERER=f"https://map.example.org{second_factor['Location']}",
+    )
+    assert passed.status_code == 302
     assert browser.get("/admin/").status_code == 200
 
 

@@ -1,10 +1,7 @@
 """Production static files (collectstatic, as `make serve` runs it): hashed names down to the ES modules'
 own imports, gzip and Brotli copies, and a year of immutable caching."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -14,21 +11,9 @@ IMPORT = re.compile(r'(?:import|export)\b[^;]*?\bfrom\s*"(\./[^"]+)"|import\s*"(
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(js|css|svg|png)$")
 
 
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    """Our own static files collected into a fresh STATIC_ROOT (the admin's and Leaflet's are left out: they
-    take half a minute to compress and are not ours)."""
-    root = tmp_path_factory.mktemp("static-root")
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_STATIC_ROOT": str(root), "DJANGO_SECRET_KEY": "x" * 64}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"]
-        + ["--ignore=admin", "--ignore=leaflet", "--ignore=import_export"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    return root
+@pytest.fixture
+def collected(collected_static):
+    return collected_static
 
 
 def test_every_es_module_import_names_a_hashed_file_that_exists(collected):
