@@ -97,7 +97,7 @@ def filter_choices(clusters, facets, districts):
         "categories": [
             {
                 "value": category.value,
-                "label": str(category.label),
+                "label": formats.category_label(category),
                 "count": count(lambda f, value=category.value: value in f["categories"]),
             }
             for category in ScenarioCategory

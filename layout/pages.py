@@ -73,6 +73,37 @@ def map_text():
         "locateFailed": _("Your position is not available: %(reason)s"),
         "datumFailed": _("The map could not shift its overlays for this basemap, so it stays on the district basemap."),
         "approval": _("Map approval number: %(number)s"),
+        # Unknown figures are grouped on one line ("Not yet published: space, investment").
+        "notYetPublished": _("Not yet published:"),
+        "notYetPublishedByCluster": _("Not yet published by cluster: %(figures)s."),
+        "investmentNotByCluster": investment_not_by_cluster(),
+        "listSeparator": _(", "),
+        "figureSpace": _("space"),
+        "figureInvestment": _("investment"),
+        "figureScenarios": _("open scenarios"),
+        "figureCompany": _("company"),
+        "figureSector": _("sector"),
+        "figureFigures": _("figures"),
+        "figureSource": _("source"),
+        # A filter choice that would show nothing is disabled and says why.
+        "choiceNonePublished": _("%(label)s (0: none published yet)"),
+        "choiceNoneHere": _("%(label)s (0 with the other filters)"),
+        # What screen readers hear for a cluster's shape on the map.
+        "shapeIndicative": _("indicative area"),
+        "shapeOfficial": _("official boundary"),
+        "shapeUnlocated": _("location not published: its whole district"),
+        "tilesFailed": _("The %(basemap)s map is not loading: its server cannot be reached from here."),
+        "tilesFailedSwitch": _("Use the district basemap"),
+    }
+
+
+def investment_not_by_cluster():
+    """Why no cluster shows an investment: the headline total is for the whole layout."""
+    figure = HeadlineFigure.objects.filter(key="directed-investment", value__isnull=False).first()
+    if figure is None:
+        return ""
+    return _("The %(total)s of directed investment is announced for the layout as a whole, not by cluster.") % {
+        "total": formats.format_headline(figure)
     }
 
 
@@ -209,7 +240,7 @@ def scenario_groups(scenarios):
     for category in ScenarioCategory:
         members = [s for s in scenarios if s.category == category.value]
         if members:
-            groups.append({"label": category.label, "scenarios": members})
+            groups.append({"label": formats.category_label(category), "scenarios": members})
     unknown = [s for s in scenarios if not s.category]
     if unknown:
         groups.append({"label": _("category not published"), "scenarios": unknown})
@@ -318,7 +349,7 @@ def scenarios_by_category(scenarios, keep_empty=False):
     for category in ScenarioCategory:
         members = [s for s in scenarios if s.category == category.value]
         if members or keep_empty:
-            groups.append({"key": category.value, "label": category.label, "scenarios": members})
+            groups.append({"key": category.value, "label": formats.category_label(category), "scenarios": members})
     unknown = [s for s in scenarios if not s.category]
     if unknown or keep_empty:
         groups.append({"key": "not-published", "label": _("category not published"), "scenarios": unknown})

@@ -2,6 +2,7 @@
 // in a control of our own (built with textContent: names come from settings), with the projects layer on
 // the city map; used by the map page and by the small map of a cluster's page.
 import { element } from "./map-shared.js";
+import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
 const L = window.L;
 
@@ -27,8 +28,8 @@ export function tileLayerFor(basemap) {
 // the district basemap, the default, leaves no trace. Returns the address relative to this site.
 export function withBasemap(address, basemapId) {
   const url = new URL(address, window.location.href);
-  if (basemapId) url.searchParams.set("basemap", basemapId);
-  else url.searchParams.delete("basemap");
+  if (basemapId) url.searchParams.set(BASEMAP_PARAMETER, basemapId);
+  else url.searchParams.delete(BASEMAP_PARAMETER);
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

@@ -5,6 +5,7 @@ import {
 } from "./map-shared.js";
 import { LayersControl, escapeHtml, tileLayerFor, withBasemap } from "./basemaps.js";
 import { approvalControl } from "./map-controls.js";
+import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
 const L = window.L;
 const config = readJson("map-config");
@@ -101,7 +102,7 @@ function chooseBasemap(id) {
   window.history.replaceState(null, "", withBasemap(window.location.href, basemap ? basemap.id : ""));
 }
 
-const requested = new URLSearchParams(window.location.search).get("basemap") || "";
+const requested = new URLSearchParams(window.location.search).get(BASEMAP_PARAMETER) || "";
 showBasemap(requested);
 // A basemap this site does not offer (any more) is dropped from the address, not obeyed.
 if (requested && !basemap) window.history.replaceState(null, "", withBasemap(window.location.href, ""));

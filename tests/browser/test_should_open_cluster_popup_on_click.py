@@ -42,9 +42,9 @@ def test_should_open_cluster_popup_on_click(visit):
     text = popup.inner_text()
     assert cluster.name_zh in text and cluster.name_en in text
     assert "Jiading" in popup.locator(".popup-facts").inner_text()
-    assert popup.locator(".fact-investment dd").inner_text() == "not published"
-    assert popup.locator(".fact-space dd").inner_text() == "not published"
-    assert popup.locator(".fact-scenarios dd").inner_text() == "not published (0 named)"
+    # The figures it lacks are one line, not a row of "not published" each.
+    assert popup.locator(".fact-investment, .fact-space, .fact-scenarios").count() == 0
+    assert popup.locator(".not-yet-published").inner_text() == "Not yet published: space, investment, open scenarios"
     assert popup.locator(".fact-boundary dd").inner_text() == "indicative boundary (not official)"
 
     popup.get_by_role("link").click()
