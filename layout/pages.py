@@ -154,6 +154,41 @@ def district_labels():
     return labels
 
 
+# The figures an investor reads first, above the map, with the short words that follow each value.
+HEADLINE_STRIP = ("clusters", "space", "directed-investment", "scenarios", "landed-projects")
+
+
+def headline_strip_labels():
+    return {
+        "clusters": _("clusters"),
+        "space": _("of industrial space"),
+        "directed-investment": _("of directed investment"),
+        "scenarios": _("key scenarios opened"),
+        "landed-projects": _("projects landed"),
+    }
+
+
+def headline_strip(figures):
+    """The headline figures of HEADLINE_STRIP that are published, as value and short label."""
+    labels = headline_strip_labels()
+    by_key = {figure.key: figure for figure in figures if figure.value is not None}
+    return [
+        {"value": formats.format_headline(by_key[key]), "label": labels[key], "quote": by_key[key].source_quote}
+        for key in HEADLINE_STRIP
+        if key in by_key
+    ]
+
+
+def headline_strip_source(sources):
+    """Where the strip's figures were announced, as a reader would cite it."""
+    dates = [source.published_on for source in sources if source.published_on]
+    if not dates:
+        return ""
+    return _("Announced at the Shanghai Global Investment Promotion Conference, %(date)s") % {
+        "date": formats.format_date(min(dates))
+    }
+
+
 def headline():
     """The headline totals, each with its source; sources numbered when there are several."""
     figures = list(HeadlineFigure.objects.select_related("source"))
@@ -162,6 +197,8 @@ def headline():
         if figure.source is not None and figure.source not in sources:
             sources.append(figure.source)
     return {
+        "strip": headline_strip(figures),
+        "strip_source": headline_strip_source(sources),
         "figures": [
             {
                 "label": formats.bilingual(figure, "label"),
