@@ -316,7 +316,7 @@ def cluster_detail_context(cluster):
     )
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
     config = map_config(with_district_labels=False)
-    return {
+    context = {
         "cluster": cluster,
         "cluster_feature": geojson.cluster_feature(cluster),
         "district_feature": geojson.district_feature(cluster.district),
@@ -353,6 +353,22 @@ def cluster_detail_context(cluster):
         "district_projects": district_projects,
         "sources": all_sources(cluster, scenarios, projects + district_projects),
     }
+    # The figures the sources do not give are one line, not a box of "not published" each.
+    context["unpublished_text"] = unpublished_text(
+        [name for fig, name in zip(context["figures"], figure_names(), strict=True) if not fig["known"]]
+    )
+    context["figures"] = [fig for fig in context["figures"] if fig["known"]]
+    return context
+
+
+def figure_names():
+    """The figures of a cluster as words inside a sentence: space, investment, open scenarios."""
+    return [_("space"), _("investment"), _("open scenarios")]
+
+
+def unpublished_text(names):
+    """ "Not yet published: space, investment", or "" when every figure is known."""
+    return f"{_('Not yet published:')} {_(', ').join(names)}" if names else ""
 
 
 # ---- Scenarios, projects, comparison and sharing: the pages beside the map ----
