@@ -74,7 +74,7 @@ def map_text():
         "datumFailed": _("The map could not shift its overlays for this basemap, so it stays on the district basemap."),
         "approval": _("Map approval number: %(number)s"),
         # Unknown figures are grouped on one line ("Not yet published: space, investment").
-        "notYetPublished": _("Not yet published:"),
+        "notYetPublished": _("Not yet published: %(figures)s"),
         "notYetPublishedByCluster": _("Not yet published by cluster: %(figures)s."),
         "investmentNotByCluster": investment_not_by_cluster(),
         "listSeparator": _(", "),
@@ -238,6 +238,9 @@ def cluster_list(clusters):
             "slug": cluster.slug,
             "name_zh": cluster.name_zh,
             "name_en": cluster.name_en,
+            # Names in the reader's language first, the other one only smaller (layout_tags.other_language).
+            "record": cluster,
+            "name": formats.bilingual(cluster, "name"),
             "district": formats.bilingual(cluster.district, "name"),
             "url": cluster.get_absolute_url(),
             "colour": safe_colour(cluster.primary_chain.colour if cluster.primary_chain else None),
@@ -368,7 +371,7 @@ def figure_names():
 
 def unpublished_text(names):
     """ "Not yet published: space, investment", or "" when every figure is known."""
-    return f"{_('Not yet published:')} {_(', ').join(names)}" if names else ""
+    return _("Not yet published: %(figures)s") % {"figures": _(", ").join(names)} if names else ""
 
 
 # ---- Scenarios, projects, comparison and sharing: the pages beside the map ----
@@ -496,7 +499,35 @@ def compare_rows(columns):
         for group in scenarios_by_category([], keep_empty=True)
     ]
     labels.append(("projects", _("Named projects")))
-    return [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
+    rows = [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
+    # A figure none of the clusters publishes is said once, under the table, not as a row of "not published".
+    return [row for row in rows if row["key"] not in FIGURE_ROWS or any(cell["known"] for cell in row["cells"])]
+
+
+# The comparison's figures, and how a sentence names each.
+FIGURE_ROWS = ("space", "investment", "scenario_count")
+
+
+def compare_unpublished(columns):
+    """The figures that none of the compared clusters publishes, as one line."""
+    names = dict(zip(FIGURE_ROWS, figure_names(), strict=True))
+    missing = [names[key] for key in FIGURE_ROWS if columns and not any(c["cells"][key]["known"] for c in columns)]
+    return unpublished_text(missing)
+
+
+def compare_cards(columns, rows):
+    """The comparison as one card per cluster (phones): the facts it has, and one line for the figures it lacks."""
+    names = dict(zip(FIGURE_ROWS, figure_names(), strict=True))
+    cards = []
+    for index, column in enumerate(columns):
+        facts = [
+            {"key": row["key"], "label": row["label"], "cell": row["cells"][index]}
+            for row in rows
+            if row["key"] not in FIGURE_ROWS or row["cells"][index]["known"]
+        ]
+        missing = [names[key] for key in FIGURE_ROWS if not column["cells"][key]["known"]]
+        cards.append({"column": column, "facts": facts, "unpublished_text": unpublished_text(missing)})
+    return cards
 
 
 def compare_context(slugs):
@@ -543,6 +574,8 @@ def compare_context(slugs):
         "refused": refused,
         "columns": columns,
         "rows": compare_rows(columns) if columns else [],
+        "unpublished_text": compare_unpublished(columns),
+        "cards": compare_cards(columns, compare_rows(columns)) if columns else [],
         "choices": [
             {"cluster": c, "checked": c.slug in chosen_slugs, "district": formats.bilingual(c.district, "name")}
             for c in clusters.values()

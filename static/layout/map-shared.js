@@ -134,7 +134,7 @@ export function clusterName(feature, tag = "span", language = "zh") {
 // "Not yet published: space, investment": the figures a record lacks, on one line instead of a row each.
 export function unpublishedLine(labels, text) {
   if (!labels.length) return null;
-  return element("p", "not-yet-published", `${text.notYetPublished} ${labels.join(text.listSeparator)}`);
+  return element("p", "not-yet-published", text.notYetPublished.replace("%(figures)s", labels.join(text.listSeparator)));
 }
 
 function addFact(list, label, value, className) {

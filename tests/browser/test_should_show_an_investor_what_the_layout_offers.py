@@ -189,10 +189,10 @@ def latin_paragraphs(page):
     texts = page.evaluate(
         """() => [...document.querySelectorAll("h1, h2, h3, h4, p, li, dt, dd, td, th, label, summary, option, button, a")]
             .filter((node) => node.offsetParent !== null || node.tagName === "OPTION")
-            .filter((node) => !node.closest('[lang="en"], cite, .source, .language-switch, .leaflet-control-attribution'))
+            .filter((node) => !node.closest('[lang="en"], cite, .source, .source-ref, .language-switch, .leaflet-control-attribution'))
             .map((node) => {
                 const copy = node.cloneNode(true);
-                for (const skip of copy.querySelectorAll('[lang="en"], cite, .source')) skip.remove();
+                for (const skip of copy.querySelectorAll('[lang="en"], cite, .source, .source-ref')) skip.remove();
                 return copy.textContent.replace(/\\s+/g, " ").trim();
             })"""
     )
@@ -208,3 +208,31 @@ def test_should_show_chinese_pages_in_chinese(visit, viewport):
     for path in ("/zh-hans/", f"/zh-hans/clusters/{cluster.slug}/"):
         visit.goto(path)
         assert latin_paragraphs(page) == [], path
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_should_never_scroll_sideways_on_a_360_px_phone(visit, language):
+    page = visit.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    compared = (
+        "jiading-intelligent-connected-new-energy-vehicles,xuhui-artificial-intelligence,putuo-intelligent-software"
+    )
+    paths = [
+        f"/{language}/",
+        f"/{language}/clusters/{JIADING}/",
+        f"/{language}/scenarios/",
+        f"/{language}/projects/",
+        f"/{language}/compare/?clusters={compared}",
+        f"/downloads/?lang={language}",
+    ]
+    for path in paths:
+        page.goto(visit.base_url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, path
+        # The header is one row: the site's pages are behind the menu button.
+        assert page.locator(".site-menu-toggle").is_visible(), path
+        assert page.evaluate("() => document.querySelector('.site-nav').getBoundingClientRect().height") <= 52, path
+    # The comparison reads as stacked cards, one per cluster.
+    page.goto(visit.base_url + f"/{language}/compare/?clusters={compared}")
+    assert page.locator(".compare-card").count() == 3 and page.locator(".compare-table").is_hidden()
+    visit.assert_clean()
