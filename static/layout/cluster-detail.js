@@ -4,7 +4,7 @@ import {
   clusterColour, clusterName, clusterStyle, districtStyle, element, readJson, tagPaths, unlocatedStyle,
 } from "./map-shared.js";
 import { LayersControl, escapeHtml, tileLayerFor, withBasemap } from "./basemaps.js";
-import { approvalControl } from "./map-controls.js";
+import { approvalControl, fittedTooltip } from "./map-controls.js";
 import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
 const L = window.L;
@@ -56,7 +56,7 @@ function buildOverlay(datum) {
   if (located) {
     // Thicker than on the city map: the cluster is small within its district.
     const clusterLayer = L.geoJSON(feature, { style: { ...clusterStyle(feature, colour), weight: 3, fillOpacity: 0.6 } });
-    clusterLayer.bindTooltip(clusterName(feature), { sticky: true, className: "cluster-tooltip" });
+    clusterLayer.bindTooltip(fittedTooltip(clusterName(feature, "span", config.language)));
     layers.push(clusterLayer);
     tagged = clusterLayer;
   } else {

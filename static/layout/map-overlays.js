@@ -1,35 +1,15 @@
 // The clusters, districts and district names drawn over the basemap, in the basemap's datum; how a
-// cluster looks when hovered or selected; tooltips and popups that fit inside the map.
+// cluster looks when hovered or selected; popups that fit inside the map.
 import { app } from "./map-app.js";
 import {
   HIGHLIGHT, clusterColour, clusterName, clusterPopup, clusterStyle, districtStyle, element, tagPaths, unlocatedStyle,
 } from "./map-shared.js";
 import { popupClosed, popupOpened, markSelected, openPopupOf } from "./map-selection.js";
 import { showFilter } from "./map-filter-form.js";
+import { fittedTooltip } from "./map-controls.js";
 
 const L = window.L;
 const SELECTED = { weight: 4.5, color: "#102a43", opacity: 1 };
-// Space kept between an overlay and the map's edge, in pixels.
-const EDGE = 6;
-
-// A tooltip kept inside the map: near an edge it is moved in rather than squeezed or cut off.
-const FittedTooltip = L.Tooltip.extend({
-  _setPosition(pos) {
-    L.Tooltip.prototype._setPosition.call(this, pos);
-    const map = this._map;
-    const node = this._container;
-    if (!map || !node) return;
-    const size = map.getSize();
-    const at = map.layerPointToContainerPoint(L.DomUtil.getPosition(node));
-    const x = Math.max(EDGE, Math.min(at.x, size.x - node.offsetWidth - EDGE));
-    const y = Math.max(EDGE, Math.min(at.y, size.y - node.offsetHeight - EDGE));
-    if (x !== at.x || y !== at.y) L.DomUtil.setPosition(node, map.containerPointToLayerPoint(L.point(x, y)));
-  },
-});
-
-export function fittedTooltip(content, options = {}) {
-  return new FittedTooltip({ sticky: true, className: "cluster-tooltip", ...options }).setContent(content);
-}
 
 // Never wider or taller than the map (the content scrolls inside); on a phone it spans the map.
 export function popupOptions() {

@@ -82,7 +82,6 @@ export function openProjectPopup(projectId) {
   if (!marker) return null;
   const popup = marker.getPopup();
   fitPopupToMap(popup);
-  popup.options.offset = L.point(0, 6);
   marker.openPopup();
   const item = popup.getElement() && popup.getElement().querySelector(`[data-project="${projectId}"]`);
   if (item) item.scrollIntoView({ block: "nearest" });
