@@ -16,13 +16,16 @@ export function popupOptions() {
   const { container } = app;
   const small = container.clientWidth < 500;
   const top = small ? 56 : 12;
+  // On a phone the buttons keep to the bottom left: a popup spanning the map stays above them.
+  const corner = app.narrow.matches ? container.querySelector(".leaflet-bottom.leaflet-left") : null;
+  const bottom = corner ? corner.offsetHeight + 8 : 24;
   return {
     maxWidth: small ? container.clientWidth - 70 : 300,
     minWidth: Math.min(220, container.clientWidth - 70),
     // The tip, the close button and the padding of both edges take about 60 px.
-    maxHeight: Math.max(120, container.clientHeight - top - 24 - 60),
+    maxHeight: Math.max(120, container.clientHeight - top - bottom - 60),
     autoPanPaddingTopLeft: L.point(small ? 8 : 52, top),
-    autoPanPaddingBottomRight: L.point(8, 24),
+    autoPanPaddingBottomRight: L.point(8, bottom),
   };
 }
 
