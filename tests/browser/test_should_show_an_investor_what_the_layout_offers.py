@@ -227,7 +227,8 @@ def test_should_never_scroll_sideways_on_a_360_px_phone(visit, language):
     ]
     for path in paths:
         page.goto(visit.base_url + path)
-        page.wait_for_load_state("load")
+        # Every request answered (the favicon included) before the next page is asked for.
+        page.wait_for_load_state("networkidle")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, path
         # The header is one row: the site's pages are behind the menu button.
         assert page.locator(".site-menu-toggle").is_visible(), path
