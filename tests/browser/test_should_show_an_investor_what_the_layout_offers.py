@@ -9,6 +9,7 @@ import shapely
 from django.conf import settings as django_settings
 
 from layout.models import Cluster, Project
+from tests.browser.axe import axe_violations
 from tests.browser.map_page import map_address, state, wait_until_still
 
 pytestmark = pytest.mark.browser
@@ -174,6 +175,14 @@ def test_should_show_an_investor_what_the_layout_offers(visit, osm_offered, view
     notice.wait_for()
     assert words["tiles_failed"] in notice.inner_text()
     assert "basemap" not in state(visit)
+    if phone:
+        # The site's pages, behind the one-row header's menu button.
+        page.locator(".site-menu-toggle").click()
+        assert page.locator("#site-pages").is_visible()
+    assert axe_violations(page) == []
+    if phone:
+        page.keyboard.press("Escape")
+        assert page.locator("#site-pages").is_hidden()
     page.get_by_role("button", name=words["switch"]).click()
     assert notice.is_hidden()
     assert page.locator(".map-layers-control input[value='']").is_checked()
