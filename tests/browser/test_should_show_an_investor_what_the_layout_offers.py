@@ -214,9 +214,20 @@ def test_should_show_chinese_pages_in_chinese(visit, viewport):
     width, height = VIEWPORTS[viewport]
     page.set_viewport_size({"width": width, "height": height})
     cluster = Cluster.objects.get(slug=JIADING)
-    for path in ("/zh-hans/", f"/zh-hans/clusters/{cluster.slug}/"):
-        visit.goto(path)
+    compared = f"{cluster.slug},xuhui-artificial-intelligence"
+    for path in (
+        "/zh-hans/",
+        f"/zh-hans/clusters/{cluster.slug}/",
+        "/zh-hans/scenarios/",
+        "/zh-hans/projects/",
+        f"/zh-hans/compare/?clusters={compared}",
+        "/downloads/?lang=zh-hans",
+    ):
+        page.goto(visit.base_url + path)
+        page.wait_for_load_state("networkidle")
         assert latin_paragraphs(page) == [], path
+        # Nothing shown in English for want of its Chinese text.
+        assert page.locator(".fallback-badge").count() == 0, path
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
