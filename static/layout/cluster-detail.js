@@ -3,7 +3,7 @@
 import {
   clusterColour, clusterName, clusterStyle, districtStyle, element, readJson, tagPaths, unlocatedStyle,
 } from "./map-shared.js";
-import { LayersControl, escapeHtml, tileLayerFor, withBasemap } from "./basemaps.js";
+import { LayersControl, escapeHtml, tileFailureNotice, tileLayerFor, watchTiles, withBasemap } from "./basemaps.js";
 import { approvalControl, fittedTooltip } from "./map-controls.js";
 import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
@@ -84,10 +84,30 @@ function showOverlay(datum) {
   container.dataset.datum = datum;
 }
 
+// A tile basemap that does not load says so, offers ours, and leaves the address meanwhile.
+const tilesNotice = tileFailureNotice(container, text, () => chooseBasemap(""));
+
+function watchFailure(layer, shown) {
+  const address = (id) => window.history.replaceState(null, "", withBasemap(window.location.href, id));
+  return watchTiles(layer, {
+    onFail: () => {
+      if (basemap !== shown) return;
+      tilesNotice.show(shown);
+      address("");
+    },
+    onRecover: () => {
+      if (basemap !== shown) return;
+      tilesNotice.hide();
+      address(shown.id);
+    },
+  });
+}
+
 function showBasemap(id) {
   basemap = basemaps.find((b) => b.id === id) || null;
   if (basemapLayer) basemapLayer.remove();
-  basemapLayer = basemap ? tileLayerFor(basemap).addTo(map) : null;
+  tilesNotice.hide();
+  basemapLayer = basemap ? watchFailure(tileLayerFor(basemap), basemap).addTo(map) : null;
   showOverlay(basemap && basemap.datum === "gcj02" ? "gcj02" : "wgs84");
   if (layersControl) layersControl.show(basemap ? basemap.id : "");
   // The links back to the map keep the basemap, as the address does.

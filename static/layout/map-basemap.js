@@ -1,15 +1,11 @@
 // The basemap: our district basemap (no server) or a tile basemap of settings; a GCJ-02 basemap (AMap)
 // gets every overlay shifted to GCJ-02; a tile basemap that does not load says so and offers ours.
 import { app } from "./map-app.js";
-import { datumLoader, tileLayerFor, withBasemap } from "./basemaps.js";
-import { districtStyle, element } from "./map-shared.js";
-import { fill } from "./map-format.js";
+import { datumLoader, tileFailureNotice, tileLayerFor, watchTiles, withBasemap } from "./basemaps.js";
+import { districtStyle } from "./map-shared.js";
 import { applyState, commit, recordView } from "./map-history.js";
 import { redraw } from "./map-overlays.js";
 
-// Tiles that failed, with none loaded: the server is out of reach (often, in mainland China and on
-// intranets), not a single missing tile.
-const FAILED_TILES = 2;
 let loadGcj02 = null;
 let notice = null;
 
@@ -19,7 +15,7 @@ export function showBasemap() {
   const wanted = basemap ? basemap.id : "";
   if (wanted !== app.basemapId) {
     if (app.basemapLayer) app.basemapLayer.remove();
-    app.basemapLayer = basemap ? watchTiles(tileLayerFor(basemap), basemap).addTo(map) : null;
+    app.basemapLayer = basemap ? watchFailure(tileLayerFor(basemap), basemap).addTo(map) : null;
     app.basemapId = wanted;
     app.basemapFailed = "";
     showTileFailure(null);
@@ -49,54 +45,30 @@ export function showBasemap() {
   });
 }
 
-function tileLayersOf(layer) {
-  return layer.eachLayer ? layer.getLayers() : [layer];
-}
-
-function watchTiles(layer, basemap) {
-  let loaded = 0;
-  let failed = 0;
-  for (const tiles of tileLayersOf(layer)) {
-    tiles.on("tileload", () => {
-      loaded += 1;
-      if (app.basemapFailed === basemap.id) {
-        // The server answers again: the choice is worth keeping in the address after all.
-        app.basemapFailed = "";
-        showTileFailure(null);
-        recordView(app.state);
-      }
-    });
-    tiles.on("tileerror", () => {
-      failed += 1;
-      if (loaded || failed < FAILED_TILES || app.basemapFailed === basemap.id || app.basemapId !== basemap.id) return;
+function watchFailure(layer, basemap) {
+  return watchTiles(layer, {
+    onFail: () => {
+      if (app.basemapId !== basemap.id) return;
       app.basemapFailed = basemap.id;
       showTileFailure(basemap);
       // A shared link or a reload must not open on a basemap that does not load.
       recordView(app.state);
-    });
-  }
-  return layer;
+    },
+    onRecover: () => {
+      if (app.basemapFailed !== basemap.id) return;
+      // The server answers again: the choice is worth keeping in the address after all.
+      app.basemapFailed = "";
+      showTileFailure(null);
+      recordView(app.state);
+    },
+  });
 }
 
 function showTileFailure(basemap) {
-  if (!basemap) {
-    if (notice) notice.hidden = true;
-    app.container.dataset.tilesFailed = "";
-    return;
-  }
-  if (!notice) {
-    notice = element("div", "map-tile-failure");
-    notice.setAttribute("role", "alert");
-    const message = element("p", "map-tile-failure-text");
-    const button = element("button", "map-tile-failure-switch", app.text.tilesFailedSwitch);
-    button.type = "button";
-    button.addEventListener("click", () => commit({ ...app.state, basemap: "" }));
-    notice.append(message, button);
-    app.mapArea.append(notice);
-  }
-  notice.querySelector(".map-tile-failure-text").textContent = fill(app.text.tilesFailed, { basemap: basemap.name });
-  notice.hidden = false;
-  app.container.dataset.tilesFailed = basemap.id;
+  if (!notice) notice = tileFailureNotice(app.mapArea, app.text, () => commit({ ...app.state, basemap: "" }));
+  if (basemap) notice.show(basemap);
+  else notice.hide();
+  app.container.dataset.tilesFailed = basemap ? basemap.id : "";
 }
 
 // Links to a cluster's page carry the basemap, so that its small map opens on the same one.

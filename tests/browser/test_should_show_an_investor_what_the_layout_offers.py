@@ -257,3 +257,16 @@ def test_should_never_scroll_sideways_on_a_360_px_phone(visit, language):
     page.goto(visit.base_url + f"/{language}/compare/?clusters={compared}")
     assert page.locator(".compare-card").count() == 3 and page.locator(".compare-table").is_hidden()
     visit.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_should_say_so_when_the_tiles_of_a_cluster_page_do_not_load(visit, osm_offered, language):
+    page = visit.page
+    visit.goto(f"/{language}/clusters/{JIADING}/?basemap=osm")
+    notice = page.locator(".map-tile-failure")
+    notice.wait_for()
+    assert WORDS[language]["tiles_failed"] in notice.inner_text()
+    assert "basemap" not in state(visit)
+    page.get_by_role("button", name=WORDS[language]["switch"]).click()
+    assert notice.is_hidden()
+    assert page.locator(".map-layers-control input[value='']").is_checked()
