@@ -504,7 +504,16 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
         ),
         (
             _("Industry"),
-            {"fields": ["lead_track_zh", "lead_track_en", "primary_chain", "other_chains", "chains_basis"]},
+            {
+                "fields": [
+                    "lead_track_zh",
+                    "lead_track_en",
+                    "primary_chain",
+                    "other_chains",
+                    "chains_basis",
+                    "chains_basis_zh",
+                ]
+            },
         ),
         (
             _("Space"),
@@ -544,7 +553,9 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
                     ("boundary_file", "boundary_datum"),
                     "boundary_status",
                     "boundary_method",
+                    "boundary_method_zh",
                     "published_extent",
+                    "published_extent_zh",
                 ],
                 "description": _(
                     "Draw on the map, paste GeoJSON (WGS-84), or read a file. Grey outlines "
@@ -553,7 +564,10 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
                 ),
             },
         ),
-        (_("Anchor"), {"fields": ["anchor", "anchor_description", "anchor_source", "anchor_confidence"]}),
+        (
+            _("Anchor"),
+            {"fields": ["anchor", "anchor_description", "anchor_description_zh", "anchor_source", "anchor_confidence"]},
+        ),
         (_("Sources"), {"fields": ["sources"]}),
     ]
 

@@ -12,7 +12,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition
 
-from layout import exports, geojson, offline_map, openapi, records
+from layout import exports, formats, geojson, offline_map, openapi, records
 from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, ScenarioCategory, Source
 
@@ -315,8 +315,12 @@ def download(request, name):
     return response
 
 
+DOWNLOAD_PAGE_NOTES = ("licence", "datum", "not_published", "indicative", "approval", "published_only")
+
+
 def downloads(request):
     language = translation.get_language()
+    as_of = exports.data_last_modified()
     return render(
         request,
         "layout/downloads.html",
@@ -333,6 +337,10 @@ def downloads(request):
             "api_url": reverse("api_index"),
             "openapi_url": reverse("openapi_document"),
             "licence": exports.licence_text(),
-            "notes": exports.notes(),
+            # For readers: the notes every file carries, without its internal keys, the date in words and
+            # the sources named as a reader would cite them.
+            "notes": [value for key, value in exports.notes() if key in DOWNLOAD_PAGE_NOTES and value],
+            "data_as_of": formats.format_date(timezone.localtime(as_of).date()) if as_of else "",
+            "sources": Source.objects.order_by("key"),
         },
     )

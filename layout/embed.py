@@ -21,6 +21,19 @@ from layout.context_processors import LANGUAGE_SELF_NAMES
 from layout.filters import FilterError, single_value
 from layout.models import Cluster, District, IndustryChain, ScenarioCategory
 
+# The map's address parameters are named in one file, static/layout/map-parameters.js, read here.
+MAP_PARAMETERS_SCRIPT = settings.BASE_DIR / "static" / "layout" / "map-parameters.js"
+
+
+def map_parameters(name):
+    """The names of the list `name` of static/layout/map-parameters.js."""
+    script = MAP_PARAMETERS_SCRIPT.read_text(encoding="utf-8")
+    found = re.search(rf"export const {name} = Object\.freeze\(\[([^\]]*)\]\);", script)
+    if found is None:
+        raise RuntimeError(f"{MAP_PARAMETERS_SCRIPT} has no list {name}.")
+    return tuple(re.findall(r'"([^"]+)"', found.group(1)))
+
+
 # The controls an embed may show, in the order the dialog offers them; all of them unless ?controls= says.
 CONTROLS = ("zoom", "home", "locate", "fullscreen", "layers", "search", "filters", "list")
 # These live in the panel beside the map (a drawer in a narrow frame): without any of them, no panel.
@@ -28,7 +41,7 @@ PANEL_CONTROLS = ("search", "filters", "list")
 # The map's own state (static/layout/map-state.js), passed through to the embed as the map reads it:
 # a value that names nothing published is dropped by the map, not refused, because data changes
 # under a portal's page and its map must keep working.
-STATE_PARAMETERS = ("cluster", "chain", "category", "district", "basemap", "projects", "view")
+STATE_PARAMETERS = map_parameters("EMBED_STATE_PARAMETERS")
 # The embed's own options, kept in its address when the map updates it (a reload keeps them).
 OPTION_PARAMETERS = ("lang", "controls", "legend", "parentOrigin")
 

@@ -16,6 +16,12 @@ def not_published(language=None):
     return "未公布" if is_chinese(language) else "not published"
 
 
+def category_label(category):
+    """A scenario category in the reader's language only: its English label carries the Chinese name
+    after " · " for officials, which the public pages leave out."""
+    return str(category.label).split(" · ")[0]
+
+
 def _trim(number, places, grouping=True):
     """At most `places` decimals, no trailing zeros: 50.90 → 50.9, 375.0 → 375."""
     text = f"{Decimal(number):,.{places}f}" if grouping else f"{Decimal(number):.{places}f}"

@@ -92,7 +92,8 @@ def cluster_feature(cluster, datum="wgs84"):
             "published_scenario_count": cluster.published_scenario_count,
             "named_scenario_count": cluster.named_scenario_count,
             "scenarios_text": formats.format_scenarios(cluster.published_scenario_count, cluster.named_scenario_count),
-            "boundary_status": cluster.boundary_status,
+            # A cluster without a published location has no boundary to be indicative or official.
+            "boundary_status": cluster.boundary_status if cluster.boundary else None,
             "boundary_status_text": cluster.get_boundary_status_display() if cluster.boundary else None,
             "anchor": _geometry(cluster.anchor, datum),
             "anchor_confidence": cluster.anchor_confidence,

@@ -96,7 +96,7 @@ def filter_choices(clusters, facets, districts):
         "categories": [
             {
                 "value": category.value,
-                "label": str(category.label),
+                "label": formats.category_label(category),
                 "count": count(lambda f, value=category.value: value in f["categories"]),
             }
             for category in ScenarioCategory
@@ -223,10 +223,12 @@ def search_index(clusters, facets, scenarios, projects, districts):
         )
     for project in projects:
         slug = public_cluster_slug(project, cluster_slugs)
+        # The map opens the projects layer's popup at the project's cluster, else its district.
         if slug:
-            target, detail = {"cluster": slug}, formats.bilingual(clusters_by_slug[slug], "name")
+            target = {"cluster": slug, "project": project.pk}
+            detail = formats.bilingual(clusters_by_slug[slug], "name")
         elif project.district is not None:
-            target = {"district": project.district.adcode}
+            target = {"district": project.district.adcode, "project": project.pk}
             detail = _("%(district)s; cluster not published") % {
                 "district": formats.bilingual(project.district, "name")
             }

@@ -158,6 +158,7 @@ class Source(SeededModel):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     url = models.URLField(_("address"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    note_zh = models.TextField(_("note (Chinese)"), blank=True)
 
     history = change_history()
 
@@ -263,6 +264,8 @@ class Cluster(PublishedModel, SeededModel):
         blank=True,
         help_text=_("Why the cluster belongs to these chains, e.g. its published name."),
     )
+    # The public pages show one language at a time: these texts have a Chinese twin (the unsuffixed one is English).
+    chains_basis_zh = models.TextField(_("basis of the chain classification (Chinese)"), blank=True)
     space_m2 = space_field()
     space_source = source_field("cluster_spaces", _("source of the space"))
     space_quote = models.CharField(_("wording of the space in the source"), max_length=300, blank=True)
@@ -291,6 +294,7 @@ class Cluster(PublishedModel, SeededModel):
         _("boundary status"), max_length=20, choices=BoundaryStatus.choices, default=BoundaryStatus.INDICATIVE
     )
     boundary_method = models.TextField(_("how the boundary was drawn"), blank=True)
+    boundary_method_zh = models.TextField(_("how the boundary was drawn (Chinese)"), blank=True)
     anchor = models.JSONField(
         _("anchor point"),
         null=True,
@@ -299,11 +303,13 @@ class Cluster(PublishedModel, SeededModel):
         help_text=_("WGS-84 Point. Empty = no published anchor."),
     )
     anchor_description = models.CharField(_("what the anchor point is"), max_length=300, blank=True)
+    anchor_description_zh = models.CharField(_("what the anchor point is (Chinese)"), max_length=300, blank=True)
     anchor_source = source_field("cluster_anchors", _("source of the anchor"))
     anchor_confidence = models.CharField(
         _("anchor confidence"), max_length=20, choices=Confidence.choices, default=Confidence.UNKNOWN
     )
     published_extent = models.TextField(_("published extent"), blank=True)
+    published_extent_zh = models.TextField(_("published extent (Chinese)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="clusters")

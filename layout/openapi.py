@@ -123,7 +123,7 @@ def data_schemas():
                 "published_scenario_count": {**NULLABLE_INTEGER, "description": "Null = not published."},
                 "named_scenario_count": {**INTEGER, "description": "How many of its scenarios the sources name."},
                 "scenarios_text": STRING,
-                "boundary_status": {"enum": list(BoundaryStatus.values)},
+                "boundary_status": {"enum": [*BoundaryStatus.values, None]},
                 "boundary_status_text": NULLABLE_STRING,
                 "anchor": nullable(ref("Point")),
                 "anchor_confidence": {"enum": list(Confidence.values)},

@@ -73,6 +73,37 @@ def map_text():
         "locateFailed": _("Your position is not available: %(reason)s"),
         "datumFailed": _("The map could not shift its overlays for this basemap, so it stays on the district basemap."),
         "approval": _("Map approval number: %(number)s"),
+        # Unknown figures are grouped on one line ("Not yet published: space, investment").
+        "notYetPublished": _("Not yet published: %(figures)s"),
+        "notYetPublishedByCluster": _("Not yet published by cluster: %(figures)s."),
+        "investmentNotByCluster": investment_not_by_cluster(),
+        "listSeparator": _(", "),
+        "figureSpace": _("space"),
+        "figureInvestment": _("investment"),
+        "figureScenarios": _("open scenarios"),
+        "figureCompany": _("company"),
+        "figureSector": _("sector"),
+        "figureFigures": _("figures"),
+        "figureSource": _("source"),
+        # A filter choice that would show nothing is disabled and says why.
+        "choiceNonePublished": _("%(label)s (0: none published yet)"),
+        "choiceNoneHere": _("%(label)s (0 with the other filters)"),
+        # What screen readers hear for a cluster's shape on the map.
+        "shapeIndicative": _("indicative area"),
+        "shapeOfficial": _("official boundary"),
+        "shapeUnlocated": _("location not published: its whole district"),
+        "tilesFailed": _("The %(basemap)s map is not loading: its server cannot be reached from here."),
+        "tilesFailedSwitch": _("Use the district basemap"),
+    }
+
+
+def investment_not_by_cluster():
+    """Why no cluster shows an investment: the headline total is for the whole layout."""
+    figure = HeadlineFigure.objects.filter(key="directed-investment", value__isnull=False).first()
+    if figure is None:
+        return ""
+    return _("The %(total)s of directed investment is announced for the layout as a whole, not by cluster.") % {
+        "total": formats.format_headline(figure)
     }
 
 
@@ -123,6 +154,41 @@ def district_labels():
     return labels
 
 
+# The figures an investor reads first, above the map, with the short words that follow each value.
+HEADLINE_STRIP = ("clusters", "space", "directed-investment", "scenarios", "landed-projects")
+
+
+def headline_strip_labels():
+    return {
+        "clusters": _("clusters"),
+        "space": _("of industrial space"),
+        "directed-investment": _("of directed investment"),
+        "scenarios": _("key scenarios opened"),
+        "landed-projects": _("projects landed"),
+    }
+
+
+def headline_strip(figures):
+    """The headline figures of HEADLINE_STRIP that are published, as value and short label."""
+    labels = headline_strip_labels()
+    by_key = {figure.key: figure for figure in figures if figure.value is not None}
+    return [
+        {"value": formats.format_headline(by_key[key]), "label": labels[key], "quote": by_key[key].source_quote}
+        for key in HEADLINE_STRIP
+        if key in by_key
+    ]
+
+
+def headline_strip_source(sources):
+    """Where the strip's figures were announced, as a reader would cite it."""
+    dates = [source.published_on for source in sources if source.published_on]
+    if not dates:
+        return ""
+    return _("Announced at the Shanghai Global Investment Promotion Conference, %(date)s") % {
+        "date": formats.format_date(min(dates))
+    }
+
+
 def headline():
     """The headline totals, each with its source; sources numbered when there are several."""
     figures = list(HeadlineFigure.objects.select_related("source"))
@@ -131,6 +197,8 @@ def headline():
         if figure.source is not None and figure.source not in sources:
             sources.append(figure.source)
     return {
+        "strip": headline_strip(figures),
+        "strip_source": headline_strip_source(sources),
         "figures": [
             {
                 "label": formats.bilingual(figure, "label"),
@@ -170,6 +238,9 @@ def cluster_list(clusters):
             "slug": cluster.slug,
             "name_zh": cluster.name_zh,
             "name_en": cluster.name_en,
+            # Names in the reader's language first, the other one only smaller (layout_tags.other_language).
+            "record": cluster,
+            "name": formats.bilingual(cluster, "name"),
             "district": formats.bilingual(cluster.district, "name"),
             "url": cluster.get_absolute_url(),
             "colour": safe_colour(cluster.primary_chain.colour if cluster.primary_chain else None),
@@ -207,7 +278,7 @@ def scenario_groups(scenarios):
     for category in ScenarioCategory:
         members = [s for s in scenarios if s.category == category.value]
         if members:
-            groups.append({"label": category.label, "scenarios": members})
+            groups.append({"label": formats.category_label(category), "scenarios": members})
     unknown = [s for s in scenarios if not s.category]
     if unknown:
         groups.append({"label": _("category not published"), "scenarios": unknown})
@@ -246,7 +317,7 @@ def cluster_detail_context(cluster):
     )
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
     config = map_config(with_district_labels=False)
-    return {
+    context = {
         "cluster": cluster,
         "cluster_feature": geojson.cluster_feature(cluster),
         "district_feature": geojson.district_feature(cluster.district),
@@ -283,6 +354,22 @@ def cluster_detail_context(cluster):
         "district_projects": district_projects,
         "sources": all_sources(cluster, scenarios, projects + district_projects),
     }
+    # The figures the sources do not give are one line, not a box of "not published" each.
+    context["unpublished_text"] = unpublished_text(
+        [name for fig, name in zip(context["figures"], figure_names(), strict=True) if not fig["known"]]
+    )
+    context["figures"] = [fig for fig in context["figures"] if fig["known"]]
+    return context
+
+
+def figure_names():
+    """The figures of a cluster as words inside a sentence: space, investment, open scenarios."""
+    return [_("space"), _("investment"), _("open scenarios")]
+
+
+def unpublished_text(names):
+    """ "Not yet published: space, investment", or "" when every figure is known."""
+    return _("Not yet published: %(figures)s") % {"figures": _(", ").join(names)} if names else ""
 
 
 # ---- Scenarios, projects, comparison and sharing: the pages beside the map ----
@@ -316,7 +403,7 @@ def scenarios_by_category(scenarios, keep_empty=False):
     for category in ScenarioCategory:
         members = [s for s in scenarios if s.category == category.value]
         if members or keep_empty:
-            groups.append({"key": category.value, "label": category.label, "scenarios": members})
+            groups.append({"key": category.value, "label": formats.category_label(category), "scenarios": members})
     unknown = [s for s in scenarios if not s.category]
     if unknown or keep_empty:
         groups.append({"key": "not-published", "label": _("category not published"), "scenarios": unknown})
@@ -410,7 +497,35 @@ def compare_rows(columns):
         for group in scenarios_by_category([], keep_empty=True)
     ]
     labels.append(("projects", _("Named projects")))
-    return [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
+    rows = [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
+    # A figure none of the clusters publishes is said once, under the table, not as a row of "not published".
+    return [row for row in rows if row["key"] not in FIGURE_ROWS or any(cell["known"] for cell in row["cells"])]
+
+
+# The comparison's figures, and how a sentence names each.
+FIGURE_ROWS = ("space", "investment", "scenario_count")
+
+
+def compare_unpublished(columns):
+    """The figures that none of the compared clusters publishes, as one line."""
+    names = dict(zip(FIGURE_ROWS, figure_names(), strict=True))
+    missing = [names[key] for key in FIGURE_ROWS if columns and not any(c["cells"][key]["known"] for c in columns)]
+    return unpublished_text(missing)
+
+
+def compare_cards(columns, rows):
+    """The comparison as one card per cluster (phones): the facts it has, and one line for the figures it lacks."""
+    names = dict(zip(FIGURE_ROWS, figure_names(), strict=True))
+    cards = []
+    for index, column in enumerate(columns):
+        facts = [
+            {"key": row["key"], "label": row["label"], "cell": row["cells"][index]}
+            for row in rows
+            if row["key"] not in FIGURE_ROWS or row["cells"][index]["known"]
+        ]
+        missing = [names[key] for key in FIGURE_ROWS if not column["cells"][key]["known"]]
+        cards.append({"column": column, "facts": facts, "unpublished_text": unpublished_text(missing)})
+    return cards
 
 
 def compare_context(slugs):
@@ -457,6 +572,8 @@ def compare_context(slugs):
         "refused": refused,
         "columns": columns,
         "rows": compare_rows(columns) if columns else [],
+        "unpublished_text": compare_unpublished(columns),
+        "cards": compare_cards(columns, compare_rows(columns)) if columns else [],
         "choices": [
             {"cluster": c, "checked": c.slug in chosen_slugs, "district": formats.bilingual(c.district, "name")}
             for c in clusters.values()

@@ -82,6 +82,19 @@ def english_only(text):
 
 
 @register.filter
+def text_in_language(obj, field):
+    """{{ cluster|text_in_language:"boundary_method" }}: a text held in English (`field`) with a Chinese
+    twin (`field`_zh), in the reader's language; the other one, marked, only when the reader's is empty."""
+    english = getattr(obj, field, "") or ""
+    chinese = getattr(obj, f"{field}_zh", "") or ""
+    if formats.is_chinese():
+        return marked(formats.Localized(chinese, "zh-Hans", False)) if chinese else english_only(english)
+    if english:
+        return marked(formats.Localized(english, "en", False))
+    return marked(formats.Localized(chinese, "zh-Hans", True)) if chinese else ""
+
+
+@register.filter
 def long_date(value):
     """2025年3月25日 / 25 March 2025."""
     return formats.format_date(value)

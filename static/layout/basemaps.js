@@ -2,6 +2,7 @@
 // in a control of our own (built with textContent: names come from settings), with the projects layer on
 // the city map; used by the map page and by the small map of a cluster's page.
 import { element } from "./map-shared.js";
+import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
 const L = window.L;
 
@@ -23,12 +24,63 @@ export function tileLayerFor(basemap) {
   return L.layerGroup([tiles, L.tileLayer(basemap.labelsUrl, options)]);
 }
 
+// Tiles that failed with none loaded: the server is out of reach (often, in mainland China and on
+// intranets), not a single missing tile.
+const FAILED_TILES = 2;
+
+// Calls onFail once a tile basemap's server proves unreachable, and onRecover should a tile load after that.
+export function watchTiles(layer, { onFail, onRecover }) {
+  let loaded = 0;
+  let failed = 0;
+  let failing = false;
+  for (const tiles of layer.getLayers ? layer.getLayers() : [layer]) {
+    tiles.on("tileload", () => {
+      loaded += 1;
+      if (failing) {
+        failing = false;
+        onRecover();
+      }
+    });
+    tiles.on("tileerror", () => {
+      failed += 1;
+      if (loaded || failing || failed < FAILED_TILES) return;
+      failing = true;
+      onFail();
+    });
+  }
+  return layer;
+}
+
+// The notice over a map whose tile basemap does not load, with the way back to the district basemap.
+export function tileFailureNotice(parent, text, onSwitch) {
+  const notice = element("div", "map-tile-failure");
+  notice.setAttribute("role", "alert");
+  notice.hidden = true;
+  const message = element("p", "map-tile-failure-text");
+  const button = element("button", "map-tile-failure-switch", text.tilesFailedSwitch);
+  button.type = "button";
+  button.addEventListener("click", onSwitch);
+  notice.append(message, button);
+  // Over the map itself, its clicks kept from the map.
+  L.DomEvent.disableClickPropagation(notice);
+  parent.append(notice);
+  return {
+    show(basemap) {
+      message.textContent = text.tilesFailed.replace("%(basemap)s", basemap.name);
+      notice.hidden = false;
+    },
+    hide() {
+      notice.hidden = true;
+    },
+  };
+}
+
 // The basemap travels in the address (?basemap=amap) from the map to a cluster's page and back;
 // the district basemap, the default, leaves no trace. Returns the address relative to this site.
 export function withBasemap(address, basemapId) {
   const url = new URL(address, window.location.href);
-  if (basemapId) url.searchParams.set("basemap", basemapId);
-  else url.searchParams.delete("basemap");
+  if (basemapId) url.searchParams.set(BASEMAP_PARAMETER, basemapId);
+  else url.searchParams.delete(BASEMAP_PARAMETER);
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

@@ -3,8 +3,9 @@
 import {
   clusterColour, clusterName, clusterStyle, districtStyle, element, readJson, tagPaths, unlocatedStyle,
 } from "./map-shared.js";
-import { LayersControl, escapeHtml, tileLayerFor, withBasemap } from "./basemaps.js";
-import { approvalControl } from "./map-controls.js";
+import { LayersControl, escapeHtml, tileFailureNotice, tileLayerFor, watchTiles, withBasemap } from "./basemaps.js";
+import { approvalControl, fittedTooltip } from "./map-controls.js";
+import { BASEMAP_PARAMETER } from "./map-parameters.js";
 
 const L = window.L;
 const config = readJson("map-config");
@@ -55,7 +56,7 @@ function buildOverlay(datum) {
   if (located) {
     // Thicker than on the city map: the cluster is small within its district.
     const clusterLayer = L.geoJSON(feature, { style: { ...clusterStyle(feature, colour), weight: 3, fillOpacity: 0.6 } });
-    clusterLayer.bindTooltip(clusterName(feature), { sticky: true, className: "cluster-tooltip" });
+    clusterLayer.bindTooltip(fittedTooltip(clusterName(feature, "span", config.language)));
     layers.push(clusterLayer);
     tagged = clusterLayer;
   } else {
@@ -83,10 +84,30 @@ function showOverlay(datum) {
   container.dataset.datum = datum;
 }
 
+// A tile basemap that does not load says so, offers ours, and leaves the address meanwhile.
+const tilesNotice = tileFailureNotice(container, text, () => chooseBasemap(""));
+
+function watchFailure(layer, shown) {
+  const address = (id) => window.history.replaceState(null, "", withBasemap(window.location.href, id));
+  return watchTiles(layer, {
+    onFail: () => {
+      if (basemap !== shown) return;
+      tilesNotice.show(shown);
+      address("");
+    },
+    onRecover: () => {
+      if (basemap !== shown) return;
+      tilesNotice.hide();
+      address(shown.id);
+    },
+  });
+}
+
 function showBasemap(id) {
   basemap = basemaps.find((b) => b.id === id) || null;
   if (basemapLayer) basemapLayer.remove();
-  basemapLayer = basemap ? tileLayerFor(basemap).addTo(map) : null;
+  tilesNotice.hide();
+  basemapLayer = basemap ? watchFailure(tileLayerFor(basemap), basemap).addTo(map) : null;
   showOverlay(basemap && basemap.datum === "gcj02" ? "gcj02" : "wgs84");
   if (layersControl) layersControl.show(basemap ? basemap.id : "");
   // The links back to the map keep the basemap, as the address does.
@@ -101,7 +122,7 @@ function chooseBasemap(id) {
   window.history.replaceState(null, "", withBasemap(window.location.href, basemap ? basemap.id : ""));
 }
 
-const requested = new URLSearchParams(window.location.search).get("basemap") || "";
+const requested = new URLSearchParams(window.location.search).get(BASEMAP_PARAMETER) || "";
 showBasemap(requested);
 // A basemap this site does not offer (any more) is dropped from the address, not obeyed.
 if (requested && !basemap) window.history.replaceState(null, "", withBasemap(window.location.href, ""));

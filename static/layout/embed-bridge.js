@@ -4,12 +4,12 @@
 // (settings.LAYOUT_EMBED_ALLOWED_ORIGINS, or any origin with "*"), is heard or told anything.
 import { currentMapState } from "./cluster-map.js";
 import { readJson } from "./map-shared.js";
+import { FILTER_PARAMETERS as FILTERS } from "./map-parameters.js";
 
 const config = readJson("map-config");
 const embed = config.embed;
 const clusters = readJson("cluster-features");
 const container = document.getElementById("cluster-map");
-const FILTERS = ["chain", "category", "district"];
 
 const featureBySlug = new Map(clusters.features.map((feature) => [feature.properties.slug, feature]));
 

@@ -2,6 +2,7 @@
 // address, shown live in a preview and written into a responsive iframe snippet to copy. The snippet
 // is text built here, each value escaped for an HTML attribute.
 import { readJson } from "./map-shared.js";
+import { EMBED_STATE_PARAMETERS } from "./map-parameters.js";
 
 const config = readJson("embed-dialog-config");
 const dialog = document.getElementById("embed-dialog");
@@ -11,7 +12,8 @@ const previewFrame = preview.parentElement;
 const code = document.getElementById("embed-code");
 const status = dialog.querySelector(".embed-status");
 const link = dialog.querySelector("[data-embed-link]");
-const STATE_FIELDS = ["cluster", "chain", "category", "district", "basemap"];
+// The map's own parameters that the dialog has a field for.
+const STATE_FIELDS = EMBED_STATE_PARAMETERS.filter((name) => form.elements[name]);
 const SHAPES = { "4:3": [4, 3], "16:9": [16, 9], "1:1": [1, 1], "3:4": [3, 4] };
 const PREVIEW_DELAY = 300;
 

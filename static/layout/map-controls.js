@@ -1,10 +1,32 @@
 // Map controls of our own (nothing fetched from another host): zoom to Shanghai, locate me,
-// full screen, the map approval number, and a spoken/visible message line.
+// full screen, the map approval number, a spoken/visible message line, and tooltips kept inside the map.
 import { element } from "./map-shared.js";
 import { fill } from "./map-format.js";
 
 const L = window.L;
 const SVG_NS = "http://www.w3.org/2000/svg";
+
+// Space kept between an overlay and the map's edge, in pixels.
+const EDGE = 6;
+
+// A tooltip kept inside the map: near an edge it is moved in rather than squeezed or cut off.
+const FittedTooltip = L.Tooltip.extend({
+  _setPosition(pos) {
+    L.Tooltip.prototype._setPosition.call(this, pos);
+    const map = this._map;
+    const node = this._container;
+    if (!map || !node) return;
+    const size = map.getSize();
+    const at = map.layerPointToContainerPoint(L.DomUtil.getPosition(node));
+    const x = Math.max(EDGE, Math.min(at.x, size.x - node.offsetWidth - EDGE));
+    const y = Math.max(EDGE, Math.min(at.y, size.y - node.offsetHeight - EDGE));
+    if (x !== at.x || y !== at.y) L.DomUtil.setPosition(node, map.containerPointToLayerPoint(L.point(x, y)));
+  },
+});
+
+export function fittedTooltip(content, options = {}) {
+  return new FittedTooltip({ sticky: true, className: "cluster-tooltip", ...options }).setContent(content);
+}
 
 // Small line icons, drawn here so no image or font is fetched.
 const ICONS = {

@@ -36,11 +36,23 @@ function sumText(values, count, text, format) {
 export function summary(features, total, text, language) {
   const props = features.map((f) => f.properties);
   const count = props.length;
-  return {
+  const totals = {
     shown: fill(text.shown, { shown: formatCount(count), total: formatCount(total) }),
     space: sumText(props.map((p) => p.space_m2), count, text, (v) => formatSpace(v, language, text.notPublished)),
     investment: sumText(props.map((p) => p.investment_cny), count, text,
       (v) => formatInvestment(v, language, text.notPublished)),
     scenarios: sumText(props.map((p) => p.published_scenario_count), count, text, (v) => formatCount(v)),
   };
+  // What no shown cluster has a figure for goes on one line, not a row of "not published" each.
+  const missing = [
+    ["space", "space_m2", text.figureSpace],
+    ["investment", "investment_cny", text.figureInvestment],
+    ["scenarios", "published_scenario_count", text.figureScenarios],
+  ].filter(([, field]) => count && props.every((p) => p[field] === null || p[field] === undefined));
+  for (const [name] of missing) totals[name] = "";
+  totals.unknown = missing.length
+    ? fill(text.notYetPublishedByCluster, { figures: missing.map(([, , label]) => label).join(text.listSeparator) })
+    : "";
+  if (missing.some(([name]) => name === "investment")) totals.unknown += ` ${text.investmentNotByCluster}`;
+  return totals;
 }

@@ -109,22 +109,32 @@ export function boundaryText(feature, text) {
   return isIndicative(feature) ? text.indicative : text.official;
 }
 
-// A name as the pages show it: the authoritative Chinese, then the English where there is one.
-export function bilingualName(nameZh, nameEn, tag = "span", className = null) {
+// A name as the pages show it: in the reader's language ("zh" or "en"), then the other language's
+// name, smaller, as a secondary name only (a name missing in the reader's language falls back to the other).
+export function bilingualName(nameZh, nameEn, tag = "span", className = null, language = "zh") {
   const name = element(tag, className);
-  const zh = element("span", null, nameZh);
-  zh.lang = "zh-Hans";
-  name.append(zh);
-  if (nameEn) {
-    const en = element("span", "name-en", nameEn);
-    en.lang = "en";
-    name.append(" ", en);
+  const chineseFirst = language !== "en" || !nameEn;
+  const [first, second] = chineseFirst ? [nameZh, nameEn] : [nameEn, nameZh];
+  const [firstLang, secondLang] = chineseFirst ? ["zh-Hans", "en"] : ["en", "zh-Hans"];
+  const main = element("span", "name-main", first);
+  main.lang = firstLang;
+  name.append(main);
+  if (second && second !== first) {
+    const other = element("span", "name-other", second);
+    other.lang = secondLang;
+    name.append(" ", other);
   }
   return name;
 }
 
-export function clusterName(feature, tag = "span") {
-  return bilingualName(feature.properties.name_zh, feature.properties.name_en, tag, "cluster-name");
+export function clusterName(feature, tag = "span", language = "zh") {
+  return bilingualName(feature.properties.name_zh, feature.properties.name_en, tag, "cluster-name", language);
+}
+
+// "Not yet published: space, investment": the figures a record lacks, on one line instead of a row each.
+export function unpublishedLine(labels, text) {
+  if (!labels.length) return null;
+  return element("p", "not-yet-published", text.notYetPublished.replace("%(figures)s", labels.join(text.listSeparator)));
 }
 
 function addFact(list, label, value, className) {
@@ -142,11 +152,11 @@ export function safeLocalUrl(url) {
   return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : null;
 }
 
-export function clusterPopup(feature, text, colour) {
+export function clusterPopup(feature, text, colour, language = "zh") {
   const props = feature.properties;
   const popup = element("div", "cluster-popup");
   popup.dataset.slug = props.slug;
-  popup.append(clusterName(feature, "h3"));
+  popup.append(clusterName(feature, "h3", language));
   const facts = element("dl", "popup-facts");
   addFact(facts, text.district, props.district.name);
   const chain = element("span");
@@ -154,11 +164,21 @@ export function clusterPopup(feature, text, colour) {
   swatch.style.setProperty("--swatch", colour);
   chain.append(swatch, props.primary_chain ? props.primary_chain.name : text.notClassified);
   addFact(facts, text.chain, chain);
-  addFact(facts, text.space, props.space_text, "fact-space");
-  addFact(facts, text.investment, props.investment_text, "fact-investment");
-  addFact(facts, text.scenarios, props.scenarios_text, "fact-scenarios");
+  const unknown = [];
+  for (const [label, lower, value, known, className] of [
+    [text.space, text.figureSpace, props.space_text, props.space_m2, "fact-space"],
+    [text.investment, text.figureInvestment, props.investment_text, props.investment_cny, "fact-investment"],
+    // A cluster with named scenarios but no published total still has something to show.
+    [text.scenarios, text.figureScenarios, props.scenarios_text,
+      props.published_scenario_count ?? (props.named_scenario_count || null), "fact-scenarios"],
+  ]) {
+    if (known === null || known === undefined) unknown.push(lower);
+    else addFact(facts, label, value, className);
+  }
   addFact(facts, text.boundary, boundaryText(feature, text), "fact-boundary");
   popup.append(facts);
+  const line = unpublishedLine(unknown, text);
+  if (line) popup.append(line);
   const url = safeLocalUrl(props.url);
   if (url) {
     const link = element("a", "popup-link", `${text.details} →`);
@@ -169,10 +189,16 @@ export function clusterPopup(feature, text, colour) {
 }
 
 // Tag each drawn path so tests and styles can find a cluster by its slug.
-export function tagPaths(layer, slug) {
+// With a name, the shape is named to screen readers (the list beside the map is the way to use it).
+export function tagPaths(layer, slug, name = null) {
   const tag = (path) => {
     const node = path.getElement && path.getElement();
-    if (node) node.dataset.slug = slug;
+    if (!node) return;
+    node.dataset.slug = slug;
+    if (name) {
+      node.setAttribute("role", "img");
+      node.setAttribute("aria-label", name);
+    }
   };
   if (layer.eachLayer) layer.eachLayer(tag);
   else tag(layer);

@@ -13,7 +13,10 @@ export const EMPTY_STATE = Object.freeze({
   view: null,
 });
 
-const FILTERS = ["chain", "category", "district"];
+import {
+  BASEMAP_PARAMETER, CLUSTER_PARAMETER, COMPARE_PARAMETER, FILTER_PARAMETERS as FILTERS, PROJECTS_PARAMETER,
+  VIEW_PARAMETER,
+} from "./map-parameters.js";
 
 function parseView(value, bounds) {
   const parts = (value || "").split(",").map(Number);
@@ -33,14 +36,14 @@ export function parseState(search, known) {
     const value = query.get(name) || "";
     state[name] = known[name].has(value) ? value : "";
   }
-  const cluster = query.get("cluster") || "";
+  const cluster = query.get(CLUSTER_PARAMETER) || "";
   state.cluster = known.cluster.has(cluster) ? cluster : "";
-  const compare = (query.get("compare") || "").split(",").filter((slug) => known.cluster.has(slug));
+  const compare = (query.get(COMPARE_PARAMETER) || "").split(",").filter((slug) => known.cluster.has(slug));
   state.compare = [...new Set(compare)].slice(0, known.compareMax);
-  state.projects = query.get("projects") === "1";
-  const basemap = query.get("basemap") || "";
+  state.projects = query.get(PROJECTS_PARAMETER) === "1";
+  const basemap = query.get(BASEMAP_PARAMETER) || "";
   state.basemap = known.basemap.has(basemap) ? basemap : "";
-  state.view = parseView(query.get("view"), known.bounds);
+  state.view = parseView(query.get(VIEW_PARAMETER), known.bounds);
   return state;
 }
 
@@ -50,13 +53,13 @@ export function stateQuery(state, keep = []) {
   const query = new URLSearchParams();
   for (const name of keep) if (current.has(name)) query.set(name, current.get(name));
   for (const name of FILTERS) if (state[name]) query.set(name, state[name]);
-  if (state.cluster) query.set("cluster", state.cluster);
-  if (state.compare.length) query.set("compare", state.compare.join(","));
-  if (state.projects) query.set("projects", "1");
-  if (state.basemap) query.set("basemap", state.basemap);
+  if (state.cluster) query.set(CLUSTER_PARAMETER, state.cluster);
+  if (state.compare.length) query.set(COMPARE_PARAMETER, state.compare.join(","));
+  if (state.projects) query.set(PROJECTS_PARAMETER, "1");
+  if (state.basemap) query.set(BASEMAP_PARAMETER, state.basemap);
   if (state.view) {
     const { lat, lng, zoom } = state.view;
-    query.set("view", `${lat.toFixed(5)},${lng.toFixed(5)},${Number(zoom.toFixed(2))}`);
+    query.set(VIEW_PARAMETER, `${lat.toFixed(5)},${lng.toFixed(5)},${Number(zoom.toFixed(2))}`);
   }
   // Commas stay readable in a shared link.
   const text = query.toString().replace(/%2C/g, ",");

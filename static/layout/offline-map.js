@@ -26,16 +26,26 @@ function popupContent(feature) {
   box.dataset.slug = props.slug;
   box.append(element("h3", null, props.name));
   const facts = element("dl");
+  // A figure the sources do not give is named on one line below, not shown as a row of its own.
+  const figures = [
+    [text.space, text.figureSpace, props.space_text, props.space_m2],
+    [text.investment, text.figureInvestment, props.investment_text, props.investment_cny],
+    [text.scenarios, text.figureScenarios, props.scenarios_text,
+      props.published_scenario_count ?? (props.named_scenario_count || null)],
+  ];
   const rows = [
     [text.district, props.district.name],
     [text.chain, props.primary_chain ? props.primary_chain.name : text.notClassified],
-    [text.space, props.space_text],
-    [text.investment, props.investment_text],
-    [text.scenarios, props.scenarios_text],
+    ...figures.filter(([, , , known]) => known !== null && known !== undefined).map(([label, , value]) => [label, value]),
     [text.boundary, boundaryText(feature)],
   ];
   for (const [label, value] of rows) facts.append(element("dt", null, label), element("dd", null, value));
   box.append(facts);
+  const unknown = figures.filter(([, , , known]) => known === null || known === undefined).map(([, name]) => name);
+  if (unknown.length) {
+    box.append(element("p", "not-yet-published",
+      text.notYetPublished.replace("%(figures)s", unknown.join(text.listSeparator))));
+  }
   return box;
 }
 

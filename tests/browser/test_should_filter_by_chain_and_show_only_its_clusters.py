@@ -33,9 +33,17 @@ def visible_legend(visit):
 
 
 def summary(visit):
-    return {
-        name: visit.page.locator(f".summary-{name} dd").inner_text() for name in ("space", "investment", "scenarios")
-    } | {"shown": visit.page.locator(".summary-shown").inner_text()}
+    """The totals beside the map as a reader sees them: the rows shown, and the line of what is unknown."""
+    rows = {
+        name: visit.page.locator(f".summary-{name} dd").inner_text()
+        for name in ("space", "scenarios")
+        if visit.page.locator(f".summary-{name}").is_visible()
+    }
+    unknown = visit.page.locator(".summary-unknown")
+    return rows | {
+        "shown": visit.page.locator(".summary-shown").inner_text(),
+        "unknown": unknown.inner_text() if unknown.is_visible() else "",
+    }
 
 
 def test_should_filter_by_chain_and_show_only_its_clusters(visit):
@@ -63,11 +71,11 @@ def test_should_filter_by_chain_and_show_only_its_clusters(visit):
     legend = visible_legend(visit)
     assert {item for item in legend if item.startswith("chain:")} == {f"chain:{EQUIPMENT}"}
     assert "unclassified" not in legend
+    # What none of the four publishes is one line, and the investment line says why it is unknown.
     assert summary(visit) == {
         "shown": "4 of 14 clusters shown",
-        "space": "not published for any of the 4",
-        "investment": "not published for any of the 4",
-        "scenarios": "not published for any of the 4",
+        "unknown": "Not yet published by cluster: space, investment, open scenarios. The 50.9 billion CNY of "
+        "directed investment is announced for the layout as a whole, not by cluster.",
     }
 
     # Narrowed further by district: Jiuke Oasis in Songjiang.
@@ -96,7 +104,17 @@ def test_should_filter_by_chain_and_show_only_its_clusters(visit):
     assert drawn_slugs(visit) == {"xuhui-artificial-intelligence"} == listed_slugs(visit)
     assert summary(visit)["scenarios"] == "8 (sum of the 1 of 1 with a published figure)"
 
-    visit.page.select_option("#filter-category", ScenarioCategory.DEMONSTRATION.value)
+    # A choice that would show nothing is no dead end: it cannot be chosen, and says why.
+    demonstration = visit.page.locator(f"#filter-category option[value={ScenarioCategory.DEMONSTRATION.value}]")
+    assert demonstration.is_disabled()
+    assert demonstration.inner_text() == "application demonstration (0: none published yet)"
+    songjiang = visit.page.locator(f"#filter-district option[value='{SONGJIANG}']")
+    assert songjiang.is_disabled() and songjiang.inner_text() == "Songjiang (0 with the other filters)"
+    visit.page.select_option("#filter-category", "")
+    assert not songjiang.is_disabled() and songjiang.inner_text() == "Songjiang (1)"
+
+    # An address that combines filters matching nothing (a shared link) still says so plainly.
+    visit.goto(map_address("en", f"?category={ScenarioCategory.INCUBATION.value}&district={SONGJIANG}"))
     assert drawn_slugs(visit) == set() == listed_slugs(visit)
     assert visit.page.locator(".summary-shown").inner_text() == "No published cluster matches these filters."
     assert visit.page.locator(".cluster-list .no-match").is_visible()

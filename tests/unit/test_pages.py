@@ -83,12 +83,19 @@ def test_comparison_of_three_clusters_reads_across_with_not_published_where_unkn
     assert [c["text"] for c in rows["district"]["cells"]] == ["Pudong New Area", "Xuhui", "Putuo"]
     assert [c["text"] for c in rows["space"]["cells"]] == ["3,750,000 m²", "100,000 m²", "not published"]
     assert [c["known"] for c in rows["space"]["cells"]] == [True, True, False]
-    assert [c["text"] for c in rows["investment"]["cells"]] == ["not published"] * 3
+    # No cluster publishes its investment: one line says so instead of a row of "not published".
+    assert "investment" not in rows
+    assert context["unpublished_text"] == "Not yet published: investment"
+    assert [card["unpublished_text"] for card in context["cards"]] == [
+        "Not yet published: investment, open scenarios",
+        "Not yet published: investment",
+        "Not yet published: space, investment, open scenarios",
+    ]
     assert [c["text"] for c in rows["scenario_count"]["cells"]] == ["not published", "8", "not published"]
     named = rows["scenarios-not-published"]["cells"]
     assert [[str(item) for item in c["items"]] for c in named] == [
         ["Humanoid-robot training ground"],
-        ["LLM-driven day-care medical management assistant (demonstration application)"],
+        ["LLM-driven intelligent assistance for day-case (ambulatory) care management (demonstration application)"],
         [],
     ]
     assert named[2]["text"] == "none named"

@@ -20,7 +20,8 @@ OUTPUT = Path(settings.BASE_DIR) / "geodata" / "cluster_boundaries.geojson"
 DEFAULT_EXTENT_KM2 = 1.0
 DISC_SEGMENTS = 64
 PRECISION = 5  # as the districts: about 1 m
-CONFIDENCE_WORDS = {"low-medium": "low to medium"}
+# How a reader would cite a source of anchors, in English and Chinese (else its title).
+CITED_AS = {"anchors-wikipedia": ("Wikipedia", "维基百科")}
 
 
 def disc_of_area(lon, lat, area_m2):
@@ -34,19 +35,30 @@ def format_km2(value):
     return f"{value:g} km²"
 
 
-def boundary_method(cluster, extent_km2, extent_is_default, district_name, source_title):
-    lon, lat = cluster["anchor"]["coordinates"]
-    confidence = cluster.get("anchor_confidence") or "unknown"
+def format_km2_zh(value):
+    return f"{value:g}平方公里"
+
+
+def boundary_method(cluster, extent_km2, extent_is_default, district, source):
+    """How the indicative area was drawn, in plain words for readers: (English, Chinese)."""
+    cited_en, cited_zh = CITED_AS.get(source["key"], (source["title"], source["title"]))
+    anchor_en = cluster["anchor_description"].rstrip(".")
+    anchor_zh = (cluster.get("anchor_description_zh") or anchor_en).rstrip("。")
     if extent_is_default:
-        extent = f"{format_km2(extent_km2)}, a default: no extent is published."
+        size_en = f"{format_km2(extent_km2)} (no size is published, so a small one is used)"
+        size_zh = f"{format_km2_zh(extent_km2)}（未公布面积，故取较小的默认值）"
     else:
-        extent = cluster.get("indicative_extent_note") or "the published extent."
-    return (
-        f"Indicative: a disc of {format_km2(extent_km2)} around the anchor point {lat:.4f}° N, {lon:.4f}° E, "
-        f"clipped to {district_name}. Anchor: {cluster['anchor_description'].rstrip('.')}; source: "
-        f"{source_title}; confidence {CONFIDENCE_WORDS.get(confidence, confidence)}. Extent: {extent} "
-        f"Not an official boundary."
+        size_en = f"{format_km2(extent_km2)} (the published size)"
+        size_zh = f"{format_km2_zh(extent_km2)}（公开资料所载面积）"
+    english = (
+        f"An indication, not an official boundary: a circle of {size_en} centred on {anchor_en}, "
+        f"kept within {district['name_en']}. Centre and size from {cited_en}."
     )
+    chinese = (
+        f"示意范围，并非官方边界：以{anchor_zh}为中心、面积{size_zh}的圆形区域，限于{district['name_zh']}内。"
+        f"中心位置和面积来自{cited_zh}。"
+    )
+    return english, chinese
 
 
 def build_cluster_collection(clusters, districts, sources):
@@ -96,6 +108,7 @@ def build_cluster_collection(clusters, districts, sources):
             raise CommandError(
                 f"Cluster {slug}: anchor_source {cluster.get('anchor_source')!r} is not in {SOURCES.name}."
             )
+        method_en, method_zh = boundary_method(cluster, extent_km2, extent_is_default, district, source)
         features.append(
             {
                 "type": "Feature",
@@ -104,9 +117,8 @@ def build_cluster_collection(clusters, districts, sources):
                     "slug": cluster["slug"],
                     "number": cluster["number"],
                     "extent_km2": extent_km2,
-                    "boundary_method": boundary_method(
-                        cluster, extent_km2, extent_is_default, district["name_en"], source["title"]
-                    ),
+                    "boundary_method": method_en,
+                    "boundary_method_zh": method_zh,
                 },
                 "geometry": result,
             }
@@ -126,6 +138,7 @@ def load_inputs(clusters_path=CLUSTERS, districts_path=DISTRICTS, sources_path=S
     districts = {
         f["properties"]["adcode"]: {
             "name_en": f["properties"]["name_en"],
+            "name_zh": f["properties"]["name_zh"],
             "shape": geometry.parse_geometry(f["geometry"]),
         }
         for f in read_json(districts_path)["features"]

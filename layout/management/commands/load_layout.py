@@ -138,7 +138,12 @@ class Loader:
                 )
         feature = self._cluster_features.get(record.get("slug"))
         if feature is None:
-            return {"boundary": None, "boundary_status": BoundaryStatus.INDICATIVE, "boundary_method": ""}
+            return {
+                "boundary": None,
+                "boundary_status": BoundaryStatus.INDICATIVE,
+                "boundary_method": "",
+                "boundary_method_zh": "",
+            }
         if not record.get("anchor"):
             raise SeedError(
                 f"{path}, cluster {record.get('slug')!r}: it has a boundary in {CLUSTER_BOUNDARIES} "
@@ -148,6 +153,7 @@ class Loader:
             "boundary": feature["geometry"],
             "boundary_status": BoundaryStatus.INDICATIVE,
             "boundary_method": feature["properties"]["boundary_method"],
+            "boundary_method_zh": feature["properties"].get("boundary_method_zh", ""),
         }
 
     # Converting --------------------------------------------------------------------------------
