@@ -18,6 +18,9 @@ class LayoutConfig(AppConfig):
 
     def ready(self):
         from layout import checks  # noqa: F401  (registers the checks)
+        from layout import data_version
+
+        data_version.connect_signals()
 
         # After auth has created this app's permissions, so that the groups can be given them.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="layout.create_roles")
