@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from layout import formats, map_data, pages
+from layout import answer_cache, formats, map_data, pages
 from layout.context_processors import LANGUAGE_SELF_NAMES
 from layout.filters import FilterError, single_value
 from layout.models import Cluster, District, IndustryChain, ScenarioCategory
@@ -222,6 +222,7 @@ def embed_error(request, status, message, error=None):
 
 @embeddable
 @require_safe
+@answer_cache.cached_answer
 def embed_map(request, slug=None):
     allowed = allowed_origins()
     try:
@@ -334,6 +335,7 @@ def oembed_error(status, message):
 
 
 @require_safe
+@answer_cache.cached_answer
 def oembed(request):
     """?url=<one of our map or cluster pages>&format=json&maxwidth=&maxheight= → a "rich" embed."""
     fmt = request.GET.get("format", "json")

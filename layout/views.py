@@ -1,11 +1,13 @@
-"""Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson."""
+"""Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
+is built once per data version (layout.answer_cache)."""
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from layout import embed, geojson, pages
+from layout import answer_cache, embed, geojson, pages
 
 
+@answer_cache.cached_answer
 def cluster_map(request):
     # ?preview=1 shows staff the drafts on the real map; anyone else gets the public map.
     preview = request.GET.get("preview") == "1" and request.user.is_staff
@@ -17,6 +19,7 @@ def cluster_map(request):
     return response
 
 
+@answer_cache.cached_answer
 def cluster_detail(request, slug):
     cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
     context = pages.cluster_detail_context(cluster)
@@ -25,14 +28,17 @@ def cluster_detail(request, slug):
     return render(request, "layout/cluster_detail.html", context)
 
 
+@answer_cache.cached_answer
 def scenario_list(request):
     return render(request, "layout/scenario_list.html", pages.scenarios_context())
 
 
+@answer_cache.cached_answer
 def project_list(request):
     return render(request, "layout/project_list.html", pages.projects_context())
 
 
+@answer_cache.cached_answer
 def cluster_compare(request):
     values = request.GET.getlist("clusters")
     slugs = pages.requested_slugs(values)
