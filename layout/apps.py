@@ -18,9 +18,9 @@ class LayoutConfig(AppConfig):
 
     def ready(self):
         from layout import checks  # noqa: F401  (registers the checks)
-        from layout import data_version
+        from layout.data_version import connect_signals
 
-        data_version.connect_signals()
+        connect_signals()
 
         # After auth has created this app's permissions, so that the groups can be given them.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="layout.create_roles")

@@ -1,8 +1,11 @@
 """What the public pages show, shaped in Python so that templates and scripts hold no logic."""
 
+import json
 import re
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -73,6 +76,7 @@ def map_text():
         "locateFailed": _("Your position is not available: %(reason)s"),
         "datumFailed": _("The map could not shift its overlays for this basemap, so it stays on the district basemap."),
         "approval": _("Map approval number: %(number)s"),
+        "dataFailed": _("The map could not load its clusters and districts: reload the page to try again."),
     }
 
 
@@ -180,16 +184,58 @@ def cluster_list(clusters):
     ]
 
 
-def cluster_map_context(preview=False):
+# The map draws clusters from an answer of their own, simplified for this zoom: the map's cluster and
+# district views stay below it (11.5 and 13), and half a pixel there is about 4 m.
+MAP_DETAIL_ZOOM = 14
+# The district geography as released (geodata/, served as a content-hashed static file).
+RELEASED_DISTRICTS = "layout/geodata/districts.geojson"
+_released_districts = {}
+
+
+def map_clusters(preview=False):
+    """The clusters the map shows; in a staff preview, every cluster with its draft and draft scenarios."""
     clusters = list(geojson.clusters_for_map(preview=preview))
     if preview:
         # Staff check unpublished changes on the real map page (layout.drafts); never the public.
         clusters = [drafts.apply_draft(cluster) for cluster in clusters]
+        map_data.count_named_scenarios(clusters, map_data.map_scenarios(preview))
+    return clusters
+
+
+def released_districts():
+    """{adcode: geometry} of the released district file, read again only when the file changes."""
+    path = finders.find(RELEASED_DISTRICTS)
+    if path is None:
+        return None
+    stamp = (path, Path(path).stat().st_mtime_ns)
+    if _released_districts.get("stamp") != stamp:
+        features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+        _released_districts.update(stamp=stamp, geometries={f["properties"]["adcode"]: f["geometry"] for f in features})
+    return _released_districts["geometries"]
+
+
+def districts_url():
+    """Where the map reads the district geography: the released static file (content-hashed, cached for a
+    year) while the database holds exactly it, else an answer built from the database."""
+    in_database = dict(District.objects.values_list("adcode", "boundary"))
+    if released_districts() == in_database:
+        return static(RELEASED_DISTRICTS)
+    return reverse("map_district_geojson")
+
+
+def map_sources(preview=False):
+    """The addresses the map page's script reads its clusters and districts from."""
+    return {
+        "clustersUrl": reverse("map_cluster_geojson") + ("?preview=1" if preview else ""),
+        "districtsUrl": districts_url(),
+    }
+
+
+def cluster_map_context(preview=False):
+    clusters = map_clusters(preview)
     data = map_data.map_data(clusters, preview=preview)
     return {
-        "cluster_features": geojson.cluster_feature_collection(clusters),
-        "district_features": geojson.district_feature_collection(),
-        "map_config": map_config(),
+        "map_config": {**map_config(), **map_sources(preview)},
         "map_data": data,
         "filters": data["filters"],
         "headline": headline(),

@@ -125,7 +125,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The released district geography, which the map page reads as a content-hashed static file.
+    ("layout/geodata", BASE_DIR / "geodata"),
+]
 # WhiteNoise serves static files from the app itself (no CDN), straight from the finders, so
 # collectstatic is optional; set DJANGO_STATIC_ROOT to collect them for a front server.
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None

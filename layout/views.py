@@ -1,6 +1,7 @@
 """Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
 is built once per data version (layout.answer_cache)."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -17,6 +18,29 @@ def cluster_map(request):
     if preview:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+@answer_cache.cached_answer
+def map_cluster_geojson(request):
+    """The clusters the map page draws, in its language, simplified for its zoom (the API has full detail)."""
+    preview = answer_cache.staff_preview(request)
+    clusters = pages.map_clusters(preview)
+    response = JsonResponse(
+        geojson.cluster_feature_collection(clusters, zoom=pages.MAP_DETAIL_ZOOM),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@answer_cache.cached_answer
+def map_district_geojson(request):
+    """The district geography when officials have changed it since the release (else a static file)."""
+    return JsonResponse(
+        geojson.district_geography(), content_type="application/geo+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @answer_cache.cached_answer

@@ -15,3 +15,12 @@ def pytest_sessionstart(session):
     from layout.management.commands.compile_catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def empty_answer_cache():
+    """Each test starts with no cached answer (layout.answer_cache): a test that changes what a page
+    shows without changing the data (a setting, a patched function) gets its own page."""
+    from django.core.cache import caches
+
+    caches["default"].clear()

@@ -15,8 +15,23 @@ const L = window.L;
 const config = readJson("map-config");
 const text = config.text;
 const data = readJson("map-data");
-const clusters = readJson("cluster-features");
-const districts = readJson("district-features");
+// The clusters and the districts are answers of their own (cached, compressed; the districts a static
+// file), not inside the page: the addresses come with the page's config.
+async function fetchGeoJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/geo+json" } });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+let clusters;
+let districts;
+try {
+  [clusters, districts] = await Promise.all([fetchGeoJson(config.clustersUrl), fetchGeoJson(config.districtsUrl)]);
+} catch (error) {
+  document.getElementById("cluster-map").textContent = text.dataFailed;
+  throw error;
+}
+// The embed bridge names clusters from the same features.
+export const clusterFeatures = clusters;
 const container = document.getElementById("cluster-map");
 const layout = document.querySelector(".map-layout");
 const mapArea = container.parentElement;

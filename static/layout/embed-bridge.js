@@ -2,12 +2,12 @@
 // host what the reader does and obeys the host's documented messages (README, "Embedding").
 // Only the page that frames the map, and only when its origin is allowed
 // (settings.LAYOUT_EMBED_ALLOWED_ORIGINS, or any origin with "*"), is heard or told anything.
-import { currentMapState } from "./cluster-map.js";
+import { clusterFeatures, currentMapState } from "./cluster-map.js";
 import { readJson } from "./map-shared.js";
 
 const config = readJson("map-config");
 const embed = config.embed;
-const clusters = readJson("cluster-features");
+const clusters = clusterFeatures;
 const container = document.getElementById("cluster-map");
 const FILTERS = ["chain", "category", "district"];
 

@@ -15,9 +15,7 @@ from tests.unit.officials import (
     change_url,
     changelist_url,
     cluster_in,  # noqa: F401
-    fast_password_hashing,
     inside,
-    officials,
     same_shape,
     source,
 )
@@ -161,7 +159,8 @@ def map_page_data(client, url):
         found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S)
         return json.loads(found.group(1))
 
-    features = {f["properties"]["slug"]: f["properties"] for f in script("cluster-features")["features"]}
+    clusters = client.get(script("map-config")["clustersUrl"]).json()
+    features = {f["properties"]["slug"]: f["properties"] for f in clusters["features"]}
     return features, script("map-data")
 
 
