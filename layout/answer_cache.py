@@ -80,6 +80,15 @@ def answer_key(request, version):
     return "layout:answer:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def shared(name, build):
+    """A part that many answers share (the comparison form's list of every cluster), built once per data
+    version, language, settings and release, so that an answer about two clusters does not pay for all."""
+    version = data_version.current()
+    parts = [name, translation.get_language() or "", settings_fingerprint(), release(), version.token]
+    key = "layout:shared:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return caches["default"].get_or_set(key, build, getattr(settings, "LAYOUT_ANSWER_CACHE_SECONDS", 24 * 3600))
+
+
 def staff_preview(request):
     """?preview=1 by staff shows drafts: never cached, never cacheable."""
     return request.GET.get("preview") == "1" and request.user.is_staff

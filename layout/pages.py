@@ -3,6 +3,7 @@
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -11,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from layout import drafts, formats, geojson, geometry, map_data
-from layout.models import BoundaryStatus, District, HeadlineFigure, Project, Scenario, ScenarioCategory
+from layout import answer_cache, drafts, formats, geojson, geometry, map_data
+from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, Project, Scenario, ScenarioCategory
 
 # Chain colours go into style attributes and SVG fills: only plain hex colours pass.
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -461,11 +462,27 @@ def compare_rows(columns):
     return [{"key": key, "label": label, "cells": [c["cells"][key] for c in columns]} for key, label in labels]
 
 
+def compare_choices():
+    """(cluster's slug and names, district name) of every published cluster, for the comparison form: read as
+    plain values, so that a page about two clusters pays little for listing 1,400."""
+    rows = Cluster.objects.published().order_by("number")
+    return [
+        (
+            SimpleNamespace(slug=slug, name_zh=name_zh, name_en=name_en),
+            formats.bilingual(SimpleNamespace(name_zh=district_zh, name_en=district_en), "name"),
+        )
+        for slug, name_zh, name_en, district_zh, district_en in rows.values_list(
+            "slug", "name_zh", "name_en", "district__name_zh", "district__name_en"
+        )
+    ]
+
+
 def compare_context(slugs):
     """2 to 4 published clusters side by side; a message an investor can act on otherwise."""
-    clusters = {cluster.slug: cluster for cluster in geojson.clusters_for_map()}
-    unknown = [slug for slug in slugs if slug not in clusters]
-    chosen = [clusters[slug] for slug in slugs if slug in clusters]
+    # The chosen clusters in full; every other one only by name, for the form (no boundaries read).
+    found = {cluster.slug: cluster for cluster in geojson.clusters_for_map().filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    chosen = [found[slug] for slug in slugs if slug in found]
     errors = []
     refused = bool(unknown) or len(chosen) > MAX_COMPARED
     if unknown:
@@ -506,8 +523,8 @@ def compare_context(slugs):
         "columns": columns,
         "rows": compare_rows(columns) if columns else [],
         "choices": [
-            {"cluster": c, "checked": c.slug in chosen_slugs, "district": formats.bilingual(c.district, "name")}
-            for c in clusters.values()
+            {"cluster": cluster, "checked": cluster.slug in chosen_slugs, "district": district}
+            for cluster, district in answer_cache.shared("compare-choices", compare_choices)
         ],
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,

@@ -134,6 +134,8 @@ STATICFILES_DIRS = [
 # collectstatic is optional; set DJANGO_STATIC_ROOT to collect them for a front server.
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
+# The released district geography (geodata/districts.geojson) is one of the static files.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 
 # Tile basemaps the public maps (the map page, each cluster's page) offer besides their own district
 # basemap, which needs no server, is always there and is the default (nothing is fetched from another
