@@ -15,7 +15,9 @@ from tests.unit.officials import (
     change_url,
     changelist_url,
     cluster_in,  # noqa: F401
+    fast_password_hashing,  # noqa: F401
     inside,
+    officials,  # noqa: F401
     same_shape,
     source,
 )

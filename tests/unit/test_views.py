@@ -128,7 +128,24 @@ def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client
     assert "coordinates" not in response.content.decode()
     clusters = client.get(config["clustersUrl"])
     assert clusters["Content-Type"] == "application/geo+json" and len(clusters.json()["features"]) == 14
-    assert len(client.get(config["districtsUrl"]).json()["features"]) == 16
+    # The districts as released: a static file (WhiteNoise streams it), content-hashed when collected.
+    assert config["districtsUrl"].startswith("/static/")
+    districts = client.get(config["districtsUrl"])
+    assert districts["Content-Type"] == "application/geo+json"
+    assert len(json.loads(b"".join(districts.streaming_content))["features"]) == 16
+
+
+def test_map_page_reads_districts_changed_since_the_release_from_the_database(client):
+    district = District.objects.get(adcode="310104")
+    district.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[121.43, 31.17], [121.45, 31.17], [121.45, 31.19], [121.43, 31.19], [121.43, 31.17]]],
+    }
+    district.save()
+    config = client.get(url("en")).context["map_config"]
+    assert config["districtsUrl"] == reverse("map_district_geojson")
+    features = {f["properties"]["adcode"]: f for f in client.get(config["districtsUrl"]).json()["features"]}
+    assert len(features) == 16 and features["310104"]["geometry"] == district.boundary
 
 
 def test_map_page_places_each_district_name_inside_its_district(client):
