@@ -86,7 +86,7 @@ def shared(name, build):
     version = data_version.current()
     parts = [name, translation.get_language() or "", settings_fingerprint(), release(), version.token]
     key = "layout:shared:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return caches["default"].get_or_set(key, build, getattr(settings, "LAYOUT_ANSWER_CACHE_SECONDS", 24 * 3600))
+    return caches["default"].get_or_set(key, build, settings.LAYOUT_ANSWER_CACHE_SECONDS)
 
 
 def staff_preview(request):
@@ -180,7 +180,7 @@ def cached_answer(view):
             if response.status_code != 200 or response.streaming or per_user(request, response):
                 return response
             stored = stored_answer(response)
-            cache.set(key, stored, getattr(settings, "LAYOUT_ANSWER_CACHE_SECONDS", 24 * 3600))
+            cache.set(key, stored, settings.LAYOUT_ANSWER_CACHE_SECONDS)
         return answer_from(stored, request, etag, version.changed_at)
 
     return wrapped

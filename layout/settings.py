@@ -195,6 +195,10 @@ LAYOUT_EMBED_ALLOWED_ORIGINS = [
 ]
 X_FRAME_OPTIONS = "DENY"
 
+# Public answers are built once per data version and kept this long in the cache (layout.answer_cache):
+# a new data version makes them unused at once, this only frees the memory.
+LAYOUT_ANSWER_CACHE_SECONDS = int(os.environ.get("LAYOUT_ANSWER_CACHE_SECONDS", str(24 * 3600)))
+
 # Shanghai, for the admin map and the public map's initial view.
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.2, 121.45),
