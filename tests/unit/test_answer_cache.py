@@ -4,10 +4,13 @@ import gzip
 from datetime import timedelta
 
 import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
+from layout import answer_cache
 from layout.models import Cluster, DataVersion, Scenario
 from tests.unit.officials import JIADING, cluster_in, fast_password_hashing, officials  # noqa: F401
 
@@ -145,3 +148,23 @@ def test_a_fresh_change_gives_no_date_that_a_second_change_in_the_same_second_co
 def test_pages_are_checked_again_at_every_visit(public):
     assert public.get("/en/")["Cache-Control"] == "no-cache"
     assert "max-age" in public.get("/api/v1/headline.json")["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_an_answer_that_depends_on_who_asks_is_never_stored(rf):
+    built = []
+
+    @answer_cache.cached_answer
+    def with_a_form(request):
+        built.append(request.path)
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    @answer_cache.cached_answer
+    def public_page(request):
+        built.append(request.path)
+        return HttpResponse("the same for everyone")
+
+    for _ in range(2):
+        with_a_form(rf.get("/form/"))
+        public_page(rf.get("/public/"))
+    assert built == ["/form/", "/public/", "/form/"]
