@@ -149,7 +149,9 @@ def cluster_geojson(request):
     query = ApiQuery.from_request(request)
     return _answer(
         query,
-        lambda: geojson.cluster_feature_collection(query.filter.clusters(geojson.clusters_for_map()), query.datum),
+        lambda: geojson.cluster_feature_collection(
+            query.filter.clusters(geojson.clusters_for_map().defer("district__boundary", "seed_values")), query.datum
+        ),
         GEOJSON,
     )
 

@@ -195,7 +195,9 @@ _released_districts = {}
 
 def map_clusters(preview=False):
     """The clusters the map shows; in a staff preview, every cluster with its draft and draft scenarios."""
-    clusters = list(geojson.clusters_for_map(preview=preview))
+    # Each cluster's district by name only (its outline is read once per district, not per cluster), and
+    # not the loader's bookkeeping (a copy of the seeded fields, boundary included).
+    clusters = list(geojson.clusters_for_map(preview=preview).defer("district__boundary", "seed_values"))
     if preview:
         # Staff check unpublished changes on the real map page (layout.drafts); never the public.
         clusters = [drafts.apply_draft(cluster) for cluster in clusters]
