@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from layout import answer_cache, drafts, formats, geojson, geometry, map_data
+from layout import drafts, formats, geojson, geometry, map_data
 from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, Project, Scenario, ScenarioCategory
 
 # Chain colours go into style attributes and SVG fills: only plain hex colours pass.
@@ -465,14 +465,11 @@ def compare_rows(columns):
 
 
 def compare_choices():
-    """(cluster's slug and names, district name) of every published cluster, for the comparison form: read as
-    plain values, so that a page about two clusters pays little for listing 1,400."""
+    """(slug, Chinese name, English name, district name) of every published cluster, for the comparison
+    form: plain values, read once per data version by the form (layout_tags.compare_choices)."""
     rows = Cluster.objects.published().order_by("number")
     return [
-        (
-            SimpleNamespace(slug=slug, name_zh=name_zh, name_en=name_en),
-            formats.bilingual(SimpleNamespace(name_zh=district_zh, name_en=district_en), "name"),
-        )
+        (slug, name_zh, name_en, formats.bilingual(SimpleNamespace(name_zh=district_zh, name_en=district_en), "name"))
         for slug, name_zh, name_en, district_zh, district_en in rows.values_list(
             "slug", "name_zh", "name_en", "district__name_zh", "district__name_en"
         )
@@ -524,10 +521,8 @@ def compare_context(slugs):
         "refused": refused,
         "columns": columns,
         "rows": compare_rows(columns) if columns else [],
-        "choices": [
-            {"cluster": cluster, "checked": cluster.slug in chosen_slugs, "district": district}
-            for cluster, district in answer_cache.shared("compare-choices", compare_choices)
-        ],
+        # The form lists every published cluster (layout_tags.compare_choices), these ticked.
+        "checked": chosen_slugs,
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,
     }
