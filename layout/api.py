@@ -1,29 +1,22 @@
 """Open data over HTTP: the read-only API under /api/v1/ and the downloads, cacheable, compressed and open to any origin."""
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.http import HttpResponse, JsonResponse
-from django.middleware.gzip import GZipMiddleware
-from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.decorators import decorator_from_middleware
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import condition
 
-from layout import exports, formats, geojson, offline_map, openapi, records
+from layout import answer_cache, exports, formats, geojson, offline_map, openapi, records
 from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
-from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, ScenarioCategory, Source
+from layout.models import HeadlineFigure, ScenarioCategory
 
 GEOJSON = "application/geo+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -69,15 +62,6 @@ def error_response(status, message, parameter=None, value=None, allowed=None):
     return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def data_fingerprint(models=exports.LAYOUT_MODELS):
-    """Changes whenever a record of these models is added, changed or deleted."""
-    parts = []
-    for model in models:
-        summary = model.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
-        parts.append(f"{model._meta.label}:{summary['count']}:{summary['latest'] and summary['latest'].isoformat()}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-
-
 def _allow_any_origin(response, request):
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
@@ -91,16 +75,10 @@ def _allow_any_origin(response, request):
     return response
 
 
-_gzip = decorator_from_middleware(GZipMiddleware)
-# Computes a strong ETag from the uncompressed body and answers 304; runs inside gzip, which weakens it.
-_conditional_on_body = decorator_from_middleware(ConditionalGetMiddleware)
-
-
-def open_data(view=None, *, conditional=_conditional_on_body):
-    """Read-only and cross-origin: GET/HEAD served (compressed, conditional), OPTIONS answered, the rest refused."""
-    if view is None:
-        return lambda view: open_data(view, conditional=conditional)
-    served = _gzip(conditional(view))
+def open_data(view):
+    """Read-only and cross-origin: GET/HEAD served (built once per data version, compressed, conditional:
+    layout.answer_cache), OPTIONS answered, the rest refused."""
+    served = answer_cache.cached_answer(view)
 
     # Nothing here changes state, so there is no form to protect: a stray POST gets a plain 405.
     @csrf_exempt
@@ -124,15 +102,12 @@ def open_data(view=None, *, conditional=_conditional_on_body):
     return wrapped
 
 
-def _answer(query, build, models, content_type="application/json"):
-    """The body `build()` makes in the asked language, dated by the latest change to `models`."""
+def _answer(query, build, content_type="application/json"):
+    """The body `build()` makes in the asked language (dated and validated by the data version)."""
     with translation.override(query.language):
         data = build()
     response = JsonResponse(data, content_type=content_type, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Content-Language"] = query.language
-    last_modified = exports.data_last_modified(models)
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
 
 
@@ -150,13 +125,13 @@ def api_index(request):
             "licence": exports.licence_text(),
         }
 
-    return _answer(query, build, ())
+    return _answer(query, build)
 
 
 @open_data
 def openapi_document(request):
     query = ApiQuery.from_request(request)
-    return _answer(query, openapi.document, (IndustryChain, District))
+    return _answer(query, openapi.document)
 
 
 @open_data
@@ -165,7 +140,6 @@ def district_geojson(request):
     return _answer(
         query,
         lambda: geojson.district_feature_collection(query.filter.districts(), query.datum),
-        (District, Cluster, Scenario),
         GEOJSON,
     )
 
@@ -175,8 +149,9 @@ def cluster_geojson(request):
     query = ApiQuery.from_request(request)
     return _answer(
         query,
-        lambda: geojson.cluster_feature_collection(query.filter.clusters(geojson.clusters_for_map()), query.datum),
-        (Cluster, District, IndustryChain, Scenario),
+        lambda: geojson.cluster_feature_collection(
+            query.filter.clusters(geojson.clusters_for_map().defer("district__boundary", "seed_values")), query.datum
+        ),
         GEOJSON,
     )
 
@@ -194,7 +169,7 @@ def scenario_list(request):
             "scenarios": [records.scenario_record(s) for s in scenarios],
         }
 
-    return _answer(query, build, (Scenario, Cluster, Source, HeadlineFigure))
+    return _answer(query, build)
 
 
 @open_data
@@ -205,7 +180,7 @@ def project_list(request):
         projects = query.filter.projects().select_related("cluster__district", "district", "source").order_by("pk")
         return {"projects": [records.project_record(p) for p in projects]}
 
-    return _answer(query, build, (Project, Cluster, District, Source))
+    return _answer(query, build)
 
 
 @open_data
@@ -215,7 +190,7 @@ def chain_list(request):
     def build():
         return {"chains": [records.chain_record(c) for c in chains_with_cluster_counts()]}
 
-    return _answer(query, build, (IndustryChain, Cluster, Source))
+    return _answer(query, build)
 
 
 @open_data
@@ -225,7 +200,7 @@ def headline(request):
     def build():
         return {"figures": [records.headline_record(f) for f in HeadlineFigure.objects.select_related("source")]}
 
-    return _answer(query, build, (HeadlineFigure, Source))
+    return _answer(query, build)
 
 
 @dataclass(frozen=True)
@@ -288,20 +263,10 @@ DOWNLOADS = {
 }
 
 
-# Downloads: built on request (a fraction of a second), so 304s come from a fingerprint of the
-# data, checked before anything is built.
+# Downloads: built once per data version, like every answer; a 304 costs no build.
 
 
-def _download_etag(request, name):
-    language = request.GET.get("lang", "") or translation.get_language()
-    return f"{name}-{language}-{exports.EXPORT_VERSION}-{data_fingerprint()}"
-
-
-def _download_last_modified(request, name):
-    return exports.data_last_modified()
-
-
-@open_data(conditional=condition(etag_func=_download_etag, last_modified_func=_download_last_modified))
+@open_data
 def download(request, name):
     query = ApiQuery.from_request(request)
     export = DOWNLOADS.get(name)
@@ -318,6 +283,7 @@ def download(request, name):
 DOWNLOAD_PAGE_NOTES = ("licence", "datum", "not_published", "indicative", "approval", "published_only")
 
 
+@answer_cache.cached_answer
 def downloads(request):
     language = translation.get_language()
     as_of = exports.data_last_modified()

@@ -18,11 +18,13 @@ class LayoutConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the checks, the event log's receivers and its admin.
+        # Registers the checks, the event log's receivers and its admin; the data version follows every change.
         from layout import checks, security_admin, security_log  # noqa: F401
+        from layout.data_version import connect_signals
         from layout.second_factor import hide_device_admins
 
         hide_device_admins()
+        connect_signals()
 
         # After auth has created this app's permissions, so that the groups can be given them.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="layout.create_roles")

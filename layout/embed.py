@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from layout import formats, map_data, pages
+from layout import answer_cache, formats, map_data, pages
 from layout.context_processors import LANGUAGE_SELF_NAMES
 from layout.filters import FilterError, single_value
 from layout.models import Cluster, District, IndustryChain, ScenarioCategory
@@ -240,6 +240,7 @@ def embed_error(request, status, message, error=None):
 
 @embeddable
 @require_safe
+@answer_cache.cached_answer
 def embed_map(request, slug=None):
     allowed = allowed_origins()
     try:
@@ -355,6 +356,7 @@ def oembed_error(status, message, parameter=None):
 
 
 @require_safe
+@answer_cache.cached_answer
 def oembed(request):
     """?url=<one of our map or cluster pages>&format=json&maxwidth=&maxheight= → a "rich" embed."""
     try:
@@ -454,7 +456,11 @@ def dialog_context(request, page_url, cluster=None):
     for code in languages():
         with translation.override(code):
             titles[code] = _("Map of Shanghai's 2025 key industry layout")
-    clusters = Cluster.objects.published().select_related("district").order_by("number", "slug")
+    # A cluster's page offers its own cluster (its dialog costs what one cluster costs); the map offers all.
+    if cluster is not None:
+        clusters = [cluster]
+    else:
+        clusters = Cluster.objects.published().only("slug", "number", "name_zh", "name_en").order_by("number", "slug")
     return {
         "head": {
             "oembed_url": oembed_discovery_url(request, page_url),
@@ -468,7 +474,10 @@ def dialog_context(request, page_url, cluster=None):
             choice(c.slug, formats.bilingual(c, "name")) for c in IndustryChain.objects.order_by("order", "slug")
         ],
         "categories": [choice(c.value, str(c.label)) for c in ScenarioCategory],
-        "districts": [choice(d.adcode, formats.bilingual(d, "name")) for d in District.objects.order_by("adcode")],
+        "districts": [
+            choice(d.adcode, formats.bilingual(d, "name"))
+            for d in District.objects.only("adcode", "name_zh", "name_en").order_by("adcode")
+        ],
         "basemaps": [choice("", _("Districts only (works offline)"))]
         + [choice(b["id"], b["name"]) for b in map_data.basemaps()],
         "controls": [{"value": name, "label": labels[name]} for name in CONTROLS],

@@ -66,8 +66,16 @@ def _cluster_names(cluster):
     }
 
 
-def cluster_feature(cluster, datum="wgs84"):
-    """A cluster as a Feature: its boundary (null where its location is not published)."""
+def _map_geometry(value, zoom):
+    """A stored boundary simplified for a map drawn up to `zoom` (5 decimals: a metre)."""
+    if not value or zoom is None:
+        return value
+    return geometry.to_geojson(geometry.simplified_for_zoom(geometry.parse_geometry(value), zoom), precision=5)
+
+
+def cluster_feature(cluster, datum="wgs84", zoom=None):
+    """A cluster as a Feature: its boundary (null where its location is not published), simplified for a map
+    drawn up to `zoom` when given (the API and downloads keep the full boundary)."""
     chains = (
         [cluster.primary_chain, *cluster.other_chains.all()]
         if cluster.primary_chain
@@ -76,7 +84,7 @@ def cluster_feature(cluster, datum="wgs84"):
     return {
         "type": "Feature",
         "id": cluster.slug,
-        "geometry": _geometry(cluster.boundary, datum),
+        "geometry": _geometry(_map_geometry(cluster.boundary, zoom), datum),
         "properties": {
             **_cluster_names(cluster),
             "district": {
@@ -112,10 +120,26 @@ def clusters_for_map(preview=False):
     )
 
 
-def cluster_feature_collection(clusters=None, datum="wgs84"):
+def cluster_feature_collection(clusters=None, datum="wgs84", zoom=None):
     if clusters is None:
         clusters = clusters_for_map()
-    return feature_collection(cluster_feature(c, datum) for c in clusters)
+    return feature_collection(cluster_feature(c, datum, zoom) for c in clusters)
+
+
+def district_geography(districts=None):
+    """The districts' outlines and names in both languages, as in geodata/districts.geojson (the map's
+    district basemap when officials have changed a district since the release)."""
+    if districts is None:
+        districts = District.objects.order_by("adcode")
+    return feature_collection(
+        {
+            "type": "Feature",
+            "id": d.adcode,
+            "properties": {"adcode": d.adcode, "name_zh": d.name_zh, "name_en": d.name_en},
+            "geometry": d.boundary,
+        }
+        for d in districts
+    )
 
 
 def _joined(values):

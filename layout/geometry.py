@@ -191,6 +191,17 @@ def to_geojson(geom, precision=6):
     return _round(mapping(geom), precision)
 
 
+def pixel_degrees(zoom, latitude=31.2):
+    """The ground a screen pixel covers at a web-map zoom (256-pixel tiles), in degrees."""
+    return 360 / (256 * 2**zoom) * math.cos(math.radians(latitude))
+
+
+def simplified_for_zoom(geom, zoom):
+    """A shape with the vertices dropped that move its outline by less than half a pixel at this zoom."""
+    tolerance = pixel_degrees(zoom) / 2
+    return shapely.simplify(geom, tolerance, preserve_topology=True)
+
+
 def _round(obj, precision):
     if isinstance(obj, dict):
         return {k: _round(v, precision) for k, v in obj.items()}

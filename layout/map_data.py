@@ -37,12 +37,16 @@ def cluster_point(cluster, points_by_district):
 def map_scenarios(preview=False):
     """The published scenarios; in a staff preview, every scenario with its draft (layout.drafts)."""
     scenarios = Scenario.objects.select_related("cluster__district").order_by("cluster__number", "pk")
-    return drafts.shown(scenarios, preview)
+    # Names and codes only: outlines read once per record would make the page grow with the data.
+    return drafts.shown(scenarios.defer("cluster__boundary", "cluster__district__boundary"), preview)
 
 
 def map_projects(preview=False):
     """The published projects; in a staff preview, every project with its draft (layout.drafts)."""
-    return drafts.shown(Project.objects.select_related("cluster__district", "district").order_by("pk"), preview)
+    projects = Project.objects.select_related("cluster__district", "district").order_by("pk")
+    return drafts.shown(
+        projects.defer("cluster__boundary", "cluster__district__boundary", "district__boundary"), preview
+    )
 
 
 def count_named_scenarios(clusters, scenarios):

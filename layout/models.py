@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +95,28 @@ def change_history(**kwargs):
     return HistoricalRecords(excluded_fields=["seed_values", "updated_at"], **kwargs)
 
 
-class PublicationQuerySet(models.QuerySet):
+class LayoutQuerySet(models.QuerySet):
+    """Bulk writes skip save() and its signals: each bumps the data version itself, in its transaction."""
+
+    def _bumping(self, write):
+        from layout import data_version
+
+        with transaction.atomic(using=self.db):
+            result = write()
+            data_version.bump(using=self.db)
+        return result
+
+    def update(self, **kwargs):
+        return self._bumping(lambda: super(LayoutQuerySet, self).update(**kwargs))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        return self._bumping(lambda: super(LayoutQuerySet, self).bulk_create(objs, *args, **kwargs))
+
+    def bulk_update(self, objs, *args, **kwargs):
+        return self._bumping(lambda: super(LayoutQuerySet, self).bulk_update(objs, *args, **kwargs))
+
+
+class PublicationQuerySet(LayoutQuerySet):
     def published(self):
         """What the public pages, the API and the embeds show."""
         return self.filter(is_published=True)
@@ -144,6 +165,8 @@ class SeededModel(VersionedModel):
     # is not mistaken for an edit.
     seed_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LayoutQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -544,3 +567,17 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class DataVersion(models.Model):
+    """One row: a token that changes with every change to the layout data (layout.data_version), shared
+    by every process and machine through the database, so cached answers are keyed on the data."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at.isoformat()})"

@@ -1,15 +1,19 @@
 """What the public pages show, shaped in Python so that templates and scripts hold no logic."""
 
+import json
 import re
+from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from layout import drafts, formats, geojson, geometry, map_data
-from layout.models import BoundaryStatus, District, HeadlineFigure, Project, Scenario, ScenarioCategory
+from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, Project, Scenario, ScenarioCategory
 
 # Chain colours go into style attributes and SVG fills: only plain hex colours pass.
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -94,6 +98,7 @@ def map_text():
         "shapeUnlocated": _("location not published: its whole district"),
         "tilesFailed": _("The %(basemap)s map is not loading: its server cannot be reached from here."),
         "tilesFailedSwitch": _("Use the district basemap"),
+        "dataFailed": _("The map could not load its clusters and districts: reload the page to try again."),
     }
 
 
@@ -251,14 +256,61 @@ def cluster_list(clusters):
     ]
 
 
+# The map draws clusters from an answer of their own, simplified for this zoom: the map's cluster and
+# district views stay below it (11.5 and 13), and half a pixel there is about 4 m.
+MAP_DETAIL_ZOOM = 14
+# The district geography as released (geodata/, served as a content-hashed static file).
+RELEASED_DISTRICTS = "layout/geodata/districts.geojson"
+_released_districts = {}
+
+
+def map_clusters(preview=None):
+    """The clusters the map shows; in a staff preview (`preview`: the account previewing, layout.drafts) also
+    those the account may edit or review, as their drafts would make them, with their draft scenarios."""
+    # Each cluster's district by name only (its outline is read once per district, not per cluster), and
+    # not the loader's bookkeeping (a copy of the seeded fields, boundary included).
+    queryset = geojson.clusters_for_map(preview=bool(preview)).defer("district__boundary", "seed_values")
+    clusters = drafts.shown(queryset, preview)
+    if preview:
+        map_data.count_named_scenarios(clusters, map_data.map_scenarios(preview))
+    return clusters
+
+
+def released_districts():
+    """{adcode: geometry} of the released district file, read again only when the file changes."""
+    path = finders.find(RELEASED_DISTRICTS)
+    if path is None:
+        return None
+    stamp = (path, Path(path).stat().st_mtime_ns)
+    if _released_districts.get("stamp") != stamp:
+        features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+        _released_districts.update(stamp=stamp, geometries={f["properties"]["adcode"]: f["geometry"] for f in features})
+    return _released_districts["geometries"]
+
+
+def districts_url():
+    """Where the map reads the district geography: the released static file (content-hashed, cached for a
+    year) while the database holds exactly it, else an answer built from the database."""
+    in_database = dict(District.objects.values_list("adcode", "boundary"))
+    if released_districts() == in_database:
+        return static(RELEASED_DISTRICTS)
+    return reverse("map_district_geojson")
+
+
+def map_sources(preview=None):
+    """The addresses the map page's script reads its clusters and districts from."""
+    return {
+        "clustersUrl": reverse("map_cluster_geojson") + ("?preview=1" if preview else ""),
+        "districtsUrl": districts_url(),
+    }
+
+
 def cluster_map_context(preview=None):
     """`preview`: the staff account checking drafts on the real map page (layout.drafts); never the public."""
-    clusters = drafts.shown(geojson.clusters_for_map(preview=bool(preview)), preview)
+    clusters = map_clusters(preview)
     data = map_data.map_data(clusters, preview=preview)
     return {
-        "cluster_features": geojson.cluster_feature_collection(clusters),
-        "district_features": geojson.district_feature_collection(),
-        "map_config": map_config(),
+        "map_config": {**map_config(), **map_sources(preview)},
         "map_data": data,
         "filters": data["filters"],
         "headline": headline(),
@@ -528,11 +580,24 @@ def compare_cards(columns, rows):
     return cards
 
 
+def compare_choices():
+    """(slug, Chinese name, English name, district name) of every published cluster, for the comparison
+    form: plain values, read once per data version by the form (layout_tags.compare_choices)."""
+    rows = Cluster.objects.published().order_by("number")
+    return [
+        (slug, name_zh, name_en, formats.bilingual(SimpleNamespace(name_zh=district_zh, name_en=district_en), "name"))
+        for slug, name_zh, name_en, district_zh, district_en in rows.values_list(
+            "slug", "name_zh", "name_en", "district__name_zh", "district__name_en"
+        )
+    ]
+
+
 def compare_context(slugs):
     """2 to 4 published clusters side by side; a message an investor can act on otherwise."""
-    clusters = {cluster.slug: cluster for cluster in geojson.clusters_for_map()}
-    unknown = [slug for slug in slugs if slug not in clusters]
-    chosen = [clusters[slug] for slug in slugs if slug in clusters]
+    # The chosen clusters in full; every other one only by name, for the form (no boundaries read).
+    found = {cluster.slug: cluster for cluster in geojson.clusters_for_map().filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    chosen = [found[slug] for slug in slugs if slug in found]
     errors = []
     refused = bool(unknown) or len(chosen) > MAX_COMPARED
     if unknown:
@@ -574,10 +639,8 @@ def compare_context(slugs):
         "rows": compare_rows(columns) if columns else [],
         "unpublished_text": compare_unpublished(columns),
         "cards": compare_cards(columns, compare_rows(columns)) if columns else [],
-        "choices": [
-            {"cluster": c, "checked": c.slug in chosen_slugs, "district": formats.bilingual(c.district, "name")}
-            for c in clusters.values()
-        ],
+        # The form lists every published cluster (layout_tags.compare_choices), these ticked.
+        "checked": chosen_slugs,
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,
     }

@@ -207,12 +207,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The released district geography, which the map page reads as a content-hashed static file.
+    ("layout/geodata", BASE_DIR / "geodata"),
+]
 # WhiteNoise serves static files from the app itself (no CDN). In development (DEBUG) straight from the
 # finders, under their own names. Otherwise from what `collectstatic` (run by `make serve`) put in
 # STATIC_ROOT: content-hashed names, gzip and Brotli copies, cached for a year (layout/static_files.py).
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG
+# The released district geography (geodata/districts.geojson) is one of the static files.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -279,6 +285,10 @@ LAYOUT_EMBED_ALLOWED_ORIGINS = [
     origin.strip() for origin in os.environ.get("LAYOUT_EMBED_ALLOWED_ORIGINS", "*").split(",") if origin.strip()
 ]
 X_FRAME_OPTIONS = "DENY"
+
+# Public answers are built once per data version and kept this long in the cache (layout.answer_cache):
+# a new data version makes them unused at once, this only frees the memory.
+LAYOUT_ANSWER_CACHE_SECONDS = int(os.environ.get("LAYOUT_ANSWER_CACHE_SECONDS", str(24 * 3600)))
 
 # Shanghai, for the admin map and the public map's initial view.
 LEAFLET_CONFIG = {

@@ -13,6 +13,8 @@ urlpatterns = [
     path("embed/", embed.embed_map, name="embed_map"),
     path("embed/clusters/<slug:slug>/", embed.embed_map, name="embed_cluster"),
     path("oembed/", embed.oembed, name="oembed"),
+    # The map page's district basemap when the database no longer matches the released static file.
+    path("map/districts.geojson", views.map_district_geojson, name="map_district_geojson"),
     path("admin/", admin.site.urls),
 ]
 
@@ -20,6 +22,8 @@ urlpatterns = [
 # without a prefix (such as /) is redirected by LocaleMiddleware to the visitor's language.
 urlpatterns += i18n_patterns(
     path("", views.cluster_map, name="cluster_map"),
+    # The clusters the map page draws, in its language (layout.pages.map_sources).
+    path("map/clusters.geojson", views.map_cluster_geojson, name="map_cluster_geojson"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster_detail"),
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("projects/", views.project_list, name="project_list"),

@@ -1,15 +1,18 @@
-"""Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson."""
+"""Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
+is built once per data version (layout.answer_cache)."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from layout import embed, geojson, pages, roles
+from layout import answer_cache, embed, geojson, pages
 
 
+@answer_cache.cached_answer
 def cluster_map(request):
     # ?preview=1 shows an official the drafts they may edit or review on the real map; anyone else gets
     # the public map.
-    preview = request.user if request.GET.get("preview") == "1" and roles.may_preview(request.user) else None
+    preview = answer_cache.staff_preview(request)
     context = pages.cluster_map_context(preview=preview)
     context["embed_dialog"] = embed.dialog_context(request, request.build_absolute_uri())
     response = render(request, "layout/cluster_map.html", context)
@@ -18,6 +21,30 @@ def cluster_map(request):
     return response
 
 
+@answer_cache.cached_answer
+def map_cluster_geojson(request):
+    """The clusters the map page draws, in its language, simplified for its zoom (the API has full detail)."""
+    preview = answer_cache.staff_preview(request)
+    clusters = pages.map_clusters(preview)
+    response = JsonResponse(
+        geojson.cluster_feature_collection(clusters, zoom=pages.MAP_DETAIL_ZOOM),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@answer_cache.cached_answer
+def map_district_geojson(request):
+    """The district geography when officials have changed it since the release (else a static file)."""
+    return JsonResponse(
+        geojson.district_geography(), content_type="application/geo+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@answer_cache.cached_answer
 def cluster_detail(request, slug):
     cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
     context = pages.cluster_detail_context(cluster)
@@ -26,14 +53,17 @@ def cluster_detail(request, slug):
     return render(request, "layout/cluster_detail.html", context)
 
 
+@answer_cache.cached_answer
 def scenario_list(request):
     return render(request, "layout/scenario_list.html", pages.scenarios_context())
 
 
+@answer_cache.cached_answer
 def project_list(request):
     return render(request, "layout/project_list.html", pages.projects_context())
 
 
+@answer_cache.cached_answer
 def cluster_compare(request):
     values = request.GET.getlist("clusters")
     slugs = pages.requested_slugs(values)

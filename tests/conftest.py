@@ -175,3 +175,12 @@ def collected_static(tmp_path_factory):
         timeout=300,
     )
     return root
+
+
+@pytest.fixture(autouse=True)
+def empty_answer_cache():
+    """Each test starts with no cached answer (layout.answer_cache): a test that changes what a page
+    shows without changing the data (a setting, a patched function) gets its own page."""
+    from django.core.cache import caches
+
+    caches["default"].clear()

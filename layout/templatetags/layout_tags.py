@@ -1,13 +1,14 @@
 """Template filters that show figures and names the way layout.formats says they read."""
 
 import json
+from types import SimpleNamespace
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from layout import formats
+from layout import answer_cache, formats, pages
 
 register = template.Library()
 
@@ -119,3 +120,31 @@ def other_language(obj, field):
     if not text:
         return ""
     return format_html('<span class="name-other" lang="{}">{}</span>', formats.HTML_LANG[other], text)
+
+
+@register.simple_tag
+def compare_choices(checked):
+    """The comparison form's checkboxes, one per published cluster, those in `checked` ticked. The rows are
+    the same on every comparison page but for the ticks: written once per data version and language
+    (layout.answer_cache.shared), so that a page about two clusters does not pay for 1,400."""
+
+    def rows():
+        return [
+            (
+                slug,
+                str(format_html('<li><input type="checkbox" name="clusters" value="{0}" id="choice-{0}"', slug)),
+                str(
+                    format_html(
+                        '><label for="choice-{}">{} <span class="choice-district">{}</span></label></li>',
+                        slug,
+                        localized(SimpleNamespace(name_zh=name_zh, name_en=name_en), "name"),
+                        district,
+                    )
+                ),
+            )
+            for slug, name_zh, name_en, district in pages.compare_choices()
+        ]
+
+    written = answer_cache.shared("compare-choice-rows", rows)
+    # Both halves of each row were escaped by format_html when written.
+    return mark_safe("\n".join(f"{head}{' checked' if slug in checked else ''}{tail}" for slug, head, tail in written))

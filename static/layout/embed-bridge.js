@@ -3,12 +3,14 @@
 // Only the page that frames the map, and only when its origin is allowed
 // (settings.LAYOUT_EMBED_ALLOWED_ORIGINS, or any origin with "*"), is heard or told anything.
 import { currentMapState } from "./cluster-map.js";
+import { app } from "./map-app.js";
 import { readJson } from "./map-shared.js";
 import { FILTER_PARAMETERS as FILTERS } from "./map-parameters.js";
 
 const config = readJson("map-config");
 const embed = config.embed;
-const clusters = readJson("cluster-features");
+// The features the map drew (cluster-map.js has read them before this module runs).
+const clusters = app.clusters;
 const container = document.getElementById("cluster-map");
 
 const featureBySlug = new Map(clusters.features.map((feature) => [feature.properties.slug, feature]));

@@ -70,9 +70,11 @@ def public_geometry(page, live_server, slug):
 
 
 def map_page_geometry(page, live_server, slug):
-    """The geometry the public map page draws for the cluster (the page's own data)."""
+    """The geometry the public map page draws for the cluster (from the address its config gives)."""
     page.goto(f"{live_server.url}/en/")
-    features = json.loads(page.locator("#cluster-features").text_content())
+    page.wait_for_selector("[data-ready=true]", state="attached")
+    config = json.loads(page.locator("#map-config").text_content())
+    features = page.request.get(f"{live_server.url}{config['clustersUrl']}").json()
     return next(f for f in features["features"] if f["properties"]["slug"] == slug)["geometry"]
 
 

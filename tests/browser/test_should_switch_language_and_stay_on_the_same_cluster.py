@@ -41,4 +41,6 @@ def test_should_switch_language_and_stay_on_the_same_cluster(visit):
     # Chosen once, remembered: the bare address now opens in the chosen language.
     page.goto(visit.base_url + "/")
     assert page.url == visit.base_url + "/en/"
+    # The map reads its clusters after the page has loaded: the test ends once it has them.
+    page.wait_for_selector("[data-ready=true]", state="attached")
     visit.assert_clean()

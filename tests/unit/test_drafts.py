@@ -160,7 +160,8 @@ def map_page_data(client, url):
         found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S)
         return json.loads(found.group(1))
 
-    features = {f["properties"]["slug"]: f["properties"] for f in script("cluster-features")["features"]}
+    clusters = client.get(script("map-config")["clustersUrl"]).json()
+    features = {f["properties"]["slug"]: f["properties"] for f in clusters["features"]}
     return features, script("map-data")
 
 

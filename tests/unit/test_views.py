@@ -85,7 +85,7 @@ def test_map_page_has_the_map_legend_totals_and_their_source(client):
     assert response.status_code == 200
     page = parse(response)
     assert page.html_lang == "en"
-    assert {"cluster-map", "legend-title", "cluster-features", "district-features", "map-config"} <= page.ids
+    assert {"cluster-map", "legend-title", "map-config"} <= page.ids
     text = response.content.decode()
     for total in ("14", "15,000,000 m²", "50.9 billion CNY", "37", "21"):
         assert total in page.texts("headline-figure"), total
@@ -122,10 +122,30 @@ def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
 
 def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client):
     response = client.get(url("en"))
-    clusters = response.context["cluster_features"]
-    assert len(clusters["features"]) == 14
-    assert len(response.context["district_features"]["features"]) == 16
-    assert '<script id="cluster-features" type="application/json">' in response.content.decode()
+    config = response.context["map_config"]
+    assert '<script id="map-config" type="application/json">' in response.content.decode()
+    # The geometry is not in the page: the clusters and districts are answers of their own.
+    assert "coordinates" not in response.content.decode()
+    clusters = client.get(config["clustersUrl"])
+    assert clusters["Content-Type"] == "application/geo+json" and len(clusters.json()["features"]) == 14
+    # The districts as released: a static file (WhiteNoise streams it), content-hashed when collected.
+    assert config["districtsUrl"].startswith("/static/")
+    districts = client.get(config["districtsUrl"])
+    assert districts["Content-Type"] == "application/geo+json"
+    assert len(json.loads(b"".join(districts.streaming_content))["features"]) == 16
+
+
+def test_map_page_reads_districts_changed_since_the_release_from_the_database(client):
+    district = District.objects.get(adcode="310104")
+    district.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[121.43, 31.17], [121.45, 31.17], [121.45, 31.19], [121.43, 31.19], [121.43, 31.17]]],
+    }
+    district.save()
+    config = client.get(url("en")).context["map_config"]
+    assert config["districtsUrl"] == reverse("map_district_geojson")
+    features = {f["properties"]["adcode"]: f for f in client.get(config["districtsUrl"]).json()["features"]}
+    assert len(features) == 16 and features["310104"]["geometry"] == district.boundary
 
 
 def test_map_page_places_each_district_name_inside_its_district(client):
@@ -479,4 +499,4 @@ def test_the_map_page_is_sent_compressed_to_browsers_that_accept_it(layout_data,
     assert response["Content-Encoding"] == "gzip"
     page = gzip.decompress(response.content)
     assert len(response.content) < len(page) / 3
-    assert "cluster-features" in page.decode()
+    assert "map-config" in page.decode()
