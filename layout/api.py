@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from layout import answer_cache, exports, formats, geojson, offline_map, openapi, records
 from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
-from layout.models import HeadlineFigure, ScenarioCategory
+from layout.models import HeadlineFigure, ScenarioCategory, Source
 
 GEOJSON = "application/geo+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
