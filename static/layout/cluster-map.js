@@ -2,18 +2,29 @@
 // chain, with filters, search, the list beside the map, projects, basemaps and the state in the address.
 // This module only starts the page; each behaviour has its own module around the one state object
 // of static/layout/map-app.js.
-import { app, initApp } from "./map-app.js";
+import { actions, app, initApp } from "./map-app.js";
 import { loadMapSources } from "./map-sources.js";
 import { parseState } from "./map-state.js";
-import { applyState, currentMapState, setUpHistory } from "./map-history.js";
-import { attachOverlay, buildOverlay, fitLabels } from "./map-overlays.js";
-import { setUpFilterForm } from "./map-filter-form.js";
-import { setUpSelection } from "./map-selection.js";
-import { setUpCompare } from "./map-compare.js";
+import * as basemap from "./map-basemap.js";
+import * as compare from "./map-compare.js";
+import * as filterForm from "./map-filter-form.js";
+import * as find from "./map-find.js";
+import * as history from "./map-history.js";
+import * as overlays from "./map-overlays.js";
+import * as projects from "./map-projects.js";
+import * as selection from "./map-selection.js";
+import * as view from "./map-view.js";
 import { setUpLocate } from "./map-locate.js";
 import { setUpDrawer } from "./map-drawer.js";
-import { setUpMapSearch } from "./map-find.js";
-import { createMap, setViewFor } from "./map-view.js";
+
+Object.assign(actions, basemap, compare, filterForm, find, history, overlays, projects, selection, view);
+const { applyState, currentMapState, setUpHistory } = history;
+const { attachOverlay, buildOverlay, fitLabels } = overlays;
+const { setUpFilterForm } = filterForm;
+const { setUpSelection } = selection;
+const { setUpCompare } = compare;
+const { setUpMapSearch } = find;
+const { createMap, setViewFor } = view;
 
 export { currentMapState };
 

@@ -1,6 +1,11 @@
 // The one state object of the map page: what the page was given, what is drawn, and what the
 // reader has chosen. Every module of the map reads and writes it here, and nowhere else.
 
+// What the behaviour modules (history, selection, overlays, filters, view, basemap, projects, compare,
+// search) do, by name: they call each other through here, not by importing each other, so the modules'
+// imports form no cycle (a cycle cannot be given content-hashed names). cluster-map.js fills it.
+export const actions = {};
+
 export const app = {
   // Given by the page (static/layout/map-sources.js), set once by initApp.
   config: null,

@@ -1,10 +1,8 @@
 // The basemap: our district basemap (no server) or a tile basemap of settings; a GCJ-02 basemap (AMap)
 // gets every overlay shifted to GCJ-02; a tile basemap that does not load says so and offers ours.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { datumLoader, tileFailureNotice, tileLayerFor, watchTiles, withBasemap } from "./basemaps.js";
 import { districtStyle } from "./map-shared.js";
-import { applyState, commit, recordView } from "./map-history.js";
-import { redraw } from "./map-overlays.js";
 
 let loadGcj02 = null;
 let notice = null;
@@ -26,7 +24,7 @@ export function showBasemap() {
   const wantedDatum = basemap && basemap.datum === "gcj02" ? "gcj02" : "wgs84";
   if (wantedDatum === app.datum) return;
   if (app.datums[wantedDatum]) {
-    redraw(wantedDatum);
+    actions.redraw(wantedDatum);
     return;
   }
   app.container.dataset.datum = `${wantedDatum}-loading`;
@@ -34,14 +32,14 @@ export function showBasemap() {
   loadGcj02().then((sets) => {
     app.datums.gcj02 = sets;
     const stillWanted = (config.basemaps.find((b) => b.id === app.state.basemap) || {}).datum === "gcj02";
-    if (stillWanted && app.datum !== "gcj02") redraw("gcj02");
+    if (stillWanted && app.datum !== "gcj02") actions.redraw("gcj02");
     else app.container.dataset.datum = app.datum;
   }).catch(() => {
     // Misplaced overlays would mislead: back to the district basemap, which needs no shift.
     app.say(app.text.datumFailed);
     app.state = { ...app.state, basemap: "" };
-    recordView(app.state);
-    applyState(app.state, { restoring: false });
+    actions.recordView(app.state);
+    actions.applyState(app.state, { restoring: false });
   });
 }
 
@@ -52,20 +50,20 @@ function watchFailure(layer, basemap) {
       app.basemapFailed = basemap.id;
       showTileFailure(basemap);
       // A shared link or a reload must not open on a basemap that does not load.
-      recordView(app.state);
+      actions.recordView(app.state);
     },
     onRecover: () => {
       if (app.basemapFailed !== basemap.id) return;
       // The server answers again: the choice is worth keeping in the address after all.
       app.basemapFailed = "";
       showTileFailure(null);
-      recordView(app.state);
+      actions.recordView(app.state);
     },
   });
 }
 
 function showTileFailure(basemap) {
-  if (!notice) notice = tileFailureNotice(app.mapArea, app.text, () => commit({ ...app.state, basemap: "" }));
+  if (!notice) notice = tileFailureNotice(app.mapArea, app.text, () => actions.commit({ ...app.state, basemap: "" }));
   if (basemap) notice.show(basemap);
   else notice.hide();
   app.container.dataset.tilesFailed = basemap ? basemap.id : "";

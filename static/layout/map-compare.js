@@ -1,7 +1,6 @@
 // Comparison: a checkbox per cluster in the list, and a link to the compare page once 2 to 4 are ticked.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { fill } from "./map-format.js";
-import { commit } from "./map-history.js";
 
 function checks() {
   return [...document.querySelectorAll(".compare-check")];
@@ -34,7 +33,7 @@ export function setUpCompare() {
   for (const check of checks()) {
     check.addEventListener("change", () => {
       const others = app.state.compare.filter((slug) => slug !== check.value);
-      commit({ ...app.state, compare: check.checked ? [...others, check.value] : others });
+      actions.commit({ ...app.state, compare: check.checked ? [...others, check.value] : others });
     });
   }
 }

@@ -1,12 +1,8 @@
 // The filters beside the map: the map, the list, the legend and the totals follow them, and a choice
 // that would show nothing is disabled with its count and the reason.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { fill } from "./map-format.js";
 import { clusterMatches, summary } from "./map-filters.js";
-import { commit } from "./map-history.js";
-import { restack } from "./map-overlays.js";
-import { showProjects } from "./map-projects.js";
-import { fitEntries, fitShanghai } from "./map-view.js";
 
 const FILTER_NAMES = ["chain", "category", "district"];
 
@@ -31,7 +27,7 @@ export function showFilter() {
     if (on && !map.hasLayer(entry.layer)) entry.layer.addTo(map);
     else if (!on && map.hasLayer(entry.layer)) entry.layer.remove();
   }
-  restack();
+  actions.restack();
   for (const [slug, item] of listItems) item.hidden = !visible.has(slug);
   const noMatch = document.querySelector(".cluster-list .no-match");
   if (noMatch) noMatch.hidden = visible.size > 0;
@@ -55,7 +51,7 @@ export function showFilter() {
       unknown.textContent = totals.unknown;
     }
   }
-  const projectPlaces = showProjects();
+  const projectPlaces = actions.showProjects();
   showLegend(shownFeatures, state.projects && projectPlaces > 0);
 }
 
@@ -97,8 +93,8 @@ function showLegend(shownFeatures, projectsShown) {
 export function setFilter(filters) {
   const next = { ...app.state, ...filters };
   if (next.cluster && !clusterMatches(app.facets[next.cluster], next)) next.cluster = "";
-  commit(next);
-  if (!fitEntries(visibleEntries(), true)) fitShanghai(true);
+  actions.commit(next);
+  if (!actions.fitEntries(visibleEntries(), true)) actions.fitShanghai(true);
 }
 
 export function setUpFilterForm() {
@@ -111,7 +107,7 @@ export function setUpFilterForm() {
   });
   filterForm.addEventListener("reset", (event) => {
     event.preventDefault();
-    commit({ ...app.state, chain: "", category: "", district: "" });
-    fitShanghai(true);
+    actions.commit({ ...app.state, chain: "", category: "", district: "" });
+    actions.fitShanghai(true);
   });
 }

@@ -1,14 +1,9 @@
 // The search beside the map, wired to the map: a result flies the map to its cluster, district or
 // project (whose popup opens at its place), a chain becomes the filter; one popup at a time.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { setUpSearch } from "./map-search.js";
 import { projectMatches } from "./map-filters.js";
-import { commit } from "./map-history.js";
-import { openProjectPopup } from "./map-projects.js";
-import { chooseCluster, closeAnyPopup } from "./map-selection.js";
 import { setDrawer } from "./map-drawer.js";
-import { visibleEntries } from "./map-filter-form.js";
-import { afterMove, fitDistrict, fitEntries, fitShanghai } from "./map-view.js";
 
 export function setUpMapSearch() {
   const input = document.getElementById("map-search-input");
@@ -28,18 +23,18 @@ function showFound(target, input) {
   if (target.project !== undefined && target.project !== null) {
     showProject(target, input);
   } else if (target.cluster) {
-    chooseCluster(target.cluster, input);
+    actions.chooseCluster(target.cluster, input);
   } else if (target.chain) {
-    closeAnyPopup();
-    commit({ ...state, chain: target.chain, category: "", district: "", cluster: "" });
+    actions.closeAnyPopup();
+    actions.commit({ ...state, chain: target.chain, category: "", district: "", cluster: "" });
     setDrawer(false, { returnFocus: false });
-    if (!fitEntries(visibleEntries(), true)) fitShanghai(true);
+    if (!actions.fitEntries(actions.visibleEntries(), true)) actions.fitShanghai(true);
   } else if (target.district) {
-    closeAnyPopup();
+    actions.closeAnyPopup();
     // A step of its own, so Back returns to where the map was.
-    commit({ ...state, cluster: "" }, { force: true });
+    actions.commit({ ...state, cluster: "" }, { force: true });
     setDrawer(false, { returnFocus: false });
-    fitDistrict(target.district, true);
+    actions.fitDistrict(target.district, true);
     flashDistrict(target.district);
   }
 }
@@ -51,15 +46,15 @@ function showProject(target, input) {
   if (!project) return;
   let next = { ...app.state, cluster: "", projects: true };
   if (!projectMatches(project, app.facets, next)) next = { ...next, chain: "", category: "", district: "" };
-  closeAnyPopup();
+  actions.closeAnyPopup();
   app.returnFocusTo = input;
-  commit(next);
+  actions.commit(next);
   setDrawer(false, { returnFocus: false });
   const entry = target.cluster ? app.overlay.entries.get(target.cluster) : null;
-  if (entry) fitEntries([entry], true);
-  else if (target.district) fitDistrict(target.district, true);
-  afterMove(() => {
-    const popup = openProjectPopup(project.id);
+  if (entry) actions.fitEntries([entry], true);
+  else if (target.district) actions.fitDistrict(target.district, true);
+  actions.afterMove(() => {
+    const popup = actions.openProjectPopup(project.id);
     const content = popup && popup.getElement() && popup.getElement().querySelector(".project-popup");
     if (content) {
       content.tabIndex = -1;

@@ -1,12 +1,7 @@
 // The reader's state in the address: one history entry per step (Back undoes it), the view kept in
 // the current entry; what the map shows told to the page's other scripts, and their commands obeyed.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { parseState, pushState, replaceState } from "./map-state.js";
-import { showBasemap } from "./map-basemap.js";
-import { showCompare } from "./map-compare.js";
-import { setFilter, showFilter } from "./map-filter-form.js";
-import { chooseCluster, closeClusterPopups, markSelected, openPopupOf } from "./map-selection.js";
-import { setViewFor } from "./map-view.js";
 
 // Every entry records the view it was left at, so that Back returns to it.
 export function currentView() {
@@ -51,18 +46,18 @@ export function commit(next, { openSelection = true, force = false } = {}) {
 export function applyState(next, { restoring, openSelection = true }) {
   app.applying = true;
   app.state = next;
-  showBasemap();
-  showFilter();
-  showCompare();
-  closeClusterPopups(openSelection ? app.state.cluster : "");
+  actions.showBasemap();
+  actions.showFilter();
+  actions.showCompare();
+  actions.closeClusterPopups(openSelection ? app.state.cluster : "");
   if (app.state.cluster && openSelection) {
     const entry = app.overlay.entries.get(app.state.cluster);
     if (entry && !entry.layer.isPopupOpen()) {
-      openPopupOf(app.state.cluster, { autoPan: !restoring && !app.state.view });
+      actions.openPopupOf(app.state.cluster, { autoPan: !restoring && !app.state.view });
     }
   }
-  markSelected();
-  if (restoring) setViewFor(app.state, false);
+  actions.markSelected();
+  if (restoring) actions.setViewFor(app.state, false);
   app.applying = false;
   if (app.ready) announce();
 }
@@ -81,7 +76,7 @@ export function setUpHistory() {
     if (!slug) {
       if (app.state.cluster) commit({ ...app.state, cluster: "" });
     } else if (known.cluster.has(slug)) {
-      chooseCluster(slug, null, { focus: false });
+      actions.chooseCluster(slug, null, { focus: false });
     }
   });
   container.addEventListener("layout:set-filter", (event) => {
@@ -93,7 +88,7 @@ export function setUpHistory() {
       if (wanted && !known[name].has(wanted)) return;
       filters[name] = wanted;
     }
-    setFilter(filters);
+    actions.setFilter(filters);
   });
   window.addEventListener("popstate", () => {
     app.returnFocusTo = null;

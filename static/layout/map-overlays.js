@@ -1,11 +1,9 @@
 // The clusters, districts and district names drawn over the basemap, in the basemap's datum; how a
 // cluster looks when hovered or selected; popups that fit inside the map.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import {
   HIGHLIGHT, clusterColour, clusterName, clusterPopup, clusterStyle, districtStyle, element, tagPaths, unlocatedStyle,
 } from "./map-shared.js";
-import { popupClosed, popupOpened, markSelected, openPopupOf } from "./map-selection.js";
-import { showFilter } from "./map-filter-form.js";
 import { fittedTooltip } from "./map-controls.js";
 
 const L = window.L;
@@ -69,8 +67,8 @@ export function buildOverlay(datumName) {
     layer.bindTooltip(fittedTooltip(clusterName(feature, "span", config.language)));
     layer.on("mouseover", () => hover(slug, true));
     layer.on("mouseout", () => hover(slug, false));
-    layer.on("popupopen", (event) => popupOpened(slug, event.popup));
-    layer.on("popupclose", () => popupClosed(slug));
+    layer.on("popupopen", (event) => actions.popupOpened(slug, event.popup));
+    layer.on("popupclose", () => actions.popupClosed(slug));
     layer.on("add", () => tagPaths(layer, slug, shapeName(feature)));
     entries.set(slug, entry);
   }
@@ -154,9 +152,9 @@ export function redraw(datumName) {
   attachOverlay(buildOverlay(datumName));
   const wasApplying = app.applying;
   app.applying = true;
-  showFilter();
-  if (app.state.cluster) openPopupOf(app.state.cluster, { autoPan: false });
-  markSelected();
+  actions.showFilter();
+  if (app.state.cluster) actions.openPopupOf(app.state.cluster, { autoPan: false });
+  actions.markSelected();
   app.applying = wasApplying;
   fitLabels();
 }

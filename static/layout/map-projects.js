@@ -1,11 +1,9 @@
 // The projects layer: one marker where projects are placed (their cluster, else their district), a
 // popup listing them; a project found by search opens the popup of its place.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { fill } from "./map-format.js";
 import { projectMatches } from "./map-filters.js";
 import { bilingualName, element, unpublishedLine } from "./map-shared.js";
-import { fitPopupToMap, popupOptions } from "./map-overlays.js";
-import { labelClose } from "./map-selection.js";
 
 const L = window.L;
 
@@ -63,8 +61,8 @@ export function showProjects() {
       keyboard: true,
       riseOnHover: true,
     });
-    marker.bindPopup(() => projectPopup(projects), { ...popupOptions(), offset: L.point(0, 6) });
-    marker.on("popupopen", (event) => labelClose(event.popup.getElement()));
+    marker.bindPopup(() => projectPopup(projects), { ...actions.popupOptions(), offset: L.point(0, 6) });
+    marker.on("popupopen", (event) => actions.labelClose(event.popup.getElement()));
     group.addLayer(marker);
     app.overlay.projectMarkers.set(place, marker);
   }
@@ -81,7 +79,7 @@ export function openProjectPopup(projectId) {
     ? app.overlay.projectMarkers.get(project.place) : null;
   if (!marker) return null;
   const popup = marker.getPopup();
-  fitPopupToMap(popup);
+  actions.fitPopupToMap(popup);
   marker.openPopup();
   const item = popup.getElement() && popup.getElement().querySelector(`[data-project="${projectId}"]`);
   if (item) item.scrollIntoView({ block: "nearest" });

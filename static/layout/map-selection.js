@@ -1,12 +1,8 @@
 // The selected cluster: the list and the map highlight the same one, its popup opens (one popup at a
 // time), and the focus goes into the popup and back to what opened it.
-import { app } from "./map-app.js";
+import { actions, app } from "./map-app.js";
 import { clusterMatches } from "./map-filters.js";
-import { commit, currentView, recordStep } from "./map-history.js";
-import { fitPopupToMap, hover, restyle } from "./map-overlays.js";
-import { linkDetailPages } from "./map-basemap.js";
 import { drawerHidden, setDrawer } from "./map-drawer.js";
-import { afterMove, fitEntries } from "./map-view.js";
 
 const L = window.L;
 
@@ -20,7 +16,7 @@ export function markSelected() {
     else button.removeAttribute("aria-current");
     if (selected && !drawerHidden()) item.scrollIntoView({ block: "nearest" });
   }
-  for (const entry of overlay.entries.values()) restyle(entry);
+  for (const entry of overlay.entries.values()) actions.restyle(entry);
   const selected = overlay.entries.get(state.cluster);
   if (selected && selected.located && map.hasLayer(selected.layer)) selected.layer.bringToFront();
 }
@@ -43,7 +39,7 @@ export function openPopupOf(slug, { autoPan }) {
   const entry = app.overlay.entries.get(slug);
   if (!entry || !app.map.hasLayer(entry.layer)) return null;
   const popup = entry.layer.getPopup();
-  fitPopupToMap(popup);
+  actions.fitPopupToMap(popup);
   popup.options.autoPan = autoPan;
   entry.layer.openPopup(entry.point ? L.latLng(entry.point) : entry.layer.getBounds().getCenter());
   popup.options.autoPan = true;
@@ -70,7 +66,7 @@ export function popupOpened(slug, popup) {
     heading.id = `popup-title-${slug}`;
     content.setAttribute("aria-labelledby", heading.id);
   }
-  if (root) linkDetailPages(root);
+  if (root) actions.linkDetailPages(root);
   if (embed && root) {
     for (const link of root.querySelectorAll("a[href]")) {
       link.target = "_blank";
@@ -82,8 +78,8 @@ export function popupOpened(slug, popup) {
     markSelected();
     return;
   }
-  app.state = { ...app.state, cluster: slug, view: currentView() };
-  recordStep(app.state);
+  app.state = { ...app.state, cluster: slug, view: actions.currentView() };
+  actions.recordStep(app.state);
   markSelected();
 }
 
@@ -94,8 +90,8 @@ export function popupClosed(slug) {
   queueMicrotask(() => {
     const entry = app.overlay.entries.get(slug);
     if (app.state.cluster !== slug || (entry && entry.layer.isPopupOpen())) return;
-    app.state = { ...app.state, cluster: "", view: currentView() };
-    recordStep(app.state);
+    app.state = { ...app.state, cluster: "", view: actions.currentView() };
+    actions.recordStep(app.state);
     markSelected();
     restoreFocus();
   });
@@ -116,12 +112,12 @@ export function chooseCluster(slug, invoker, { focus = true } = {}) {
   app.returnFocusTo = invoker || null;
   // The popup of what was shown before does not stay open while the map flies elsewhere.
   closeAnyPopup();
-  commit(next, { openSelection: false });
+  actions.commit(next, { openSelection: false });
   setDrawer(false, { returnFocus: false });
   const entry = app.overlay.entries.get(slug);
   if (!entry) return;
-  fitEntries([entry], true);
-  afterMove(() => {
+  actions.fitEntries([entry], true);
+  actions.afterMove(() => {
     if (app.state.cluster !== slug) return;
     const popup = openPopupOf(slug, { autoPan: true });
     const content = popup && popup.getElement() && popup.getElement().querySelector(".cluster-popup");
@@ -133,10 +129,10 @@ export function setUpSelection() {
   for (const [slug, item] of app.listItems) {
     const button = item.querySelector(".cluster-select");
     button.addEventListener("click", () => chooseCluster(slug, button));
-    item.addEventListener("mouseenter", () => hover(slug, true));
-    item.addEventListener("mouseleave", () => hover(slug, false));
-    button.addEventListener("focus", () => hover(slug, true));
-    button.addEventListener("blur", () => hover(slug, false));
+    item.addEventListener("mouseenter", () => actions.hover(slug, true));
+    item.addEventListener("mouseleave", () => actions.hover(slug, false));
+    button.addEventListener("focus", () => actions.hover(slug, true));
+    button.addEventListener("blur", () => actions.hover(slug, false));
   }
   app.container.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && event.target.closest && event.target.closest(".leaflet-popup")) {

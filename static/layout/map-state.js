@@ -1,6 +1,10 @@
 // The map's state in its address, so that a reload or a shared link opens the same view and Back
 // undoes the last step: ?chain=&category=&district=&cluster=&compare=a,b&projects=1&basemap=&view=lat,lon,zoom
 // (the language is the path's /zh-hans/ or /en/).
+import {
+  BASEMAP_PARAMETER, CLUSTER_PARAMETER, COMPARE_PARAMETER, FILTER_PARAMETERS as FILTERS, PROJECTS_PARAMETER,
+  VIEW_PARAMETER,
+} from "./map-parameters.js";
 
 export const EMPTY_STATE = Object.freeze({
   chain: "",
@@ -12,11 +16,6 @@ export const EMPTY_STATE = Object.freeze({
   basemap: "",
   view: null,
 });
-
-import {
-  BASEMAP_PARAMETER, CLUSTER_PARAMETER, COMPARE_PARAMETER, FILTER_PARAMETERS as FILTERS, PROJECTS_PARAMETER,
-  VIEW_PARAMETER,
-} from "./map-parameters.js";
 
 function parseView(value, bounds) {
   const parts = (value || "").split(",").map(Number);

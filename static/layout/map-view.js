@@ -1,12 +1,10 @@
 // The Leaflet map, its buttons and corners, and where it looks: all of Shanghai, a set of clusters,
 // the view in the address.
-import { app, shows } from "./map-app.js";
+import { actions, app, shows } from "./map-app.js";
 import { LayersControl, escapeHtml } from "./basemaps.js";
 import { ButtonBar, ElementControl, approvalControl, fullscreenToggle, messageLine } from "./map-controls.js";
-import { commit } from "./map-history.js";
 import { locate } from "./map-locate.js";
 import { isFiltered } from "./map-filters.js";
-import { visibleEntries } from "./map-filter-form.js";
 
 const L = window.L;
 
@@ -54,8 +52,8 @@ function addControls() {
   app.layersControl = shows("layers") ? new LayersControl({
     text,
     basemaps: config.basemaps,
-    onBasemap: (id) => commit({ ...app.state, basemap: id }),
-    onProjects: (on) => commit({ ...app.state, projects: on }),
+    onBasemap: (id) => actions.commit({ ...app.state, basemap: id }),
+    onProjects: (on) => actions.commit({ ...app.state, projects: on }),
   }).addTo(map) : null;
   map.on("click", () => app.layersControl && app.layersControl.close());
   if (config.approvalNumber) approvalControl(config.approvalNumber, text).addTo(map);
@@ -106,7 +104,7 @@ export function setViewFor(currentState, animate) {
     map.setView([currentState.view.lat, currentState.view.lng], currentState.view.zoom, { animate });
   } else if (currentState.cluster && overlay.entries.has(currentState.cluster)) {
     fitEntries([overlay.entries.get(currentState.cluster)], animate);
-  } else if (!isFiltered(currentState) || !fitEntries(visibleEntries(), animate)) {
+  } else if (!isFiltered(currentState) || !fitEntries(actions.visibleEntries(), animate)) {
     fitShanghai(animate);
   }
 }

@@ -56,6 +56,11 @@ def place_vertex(page, x, y, placed):
         }"""
     )
     page.mouse.move(x, y, steps=4)
+    # The press lands on leaflet.draw's cursor marker, which follows the pointer; a press before it has caught
+    # up falls on the bare map and places nothing.
+    page.wait_for_function(
+        "([x, y]) => document.elementFromPoint(x, y).classList.contains('leaflet-mouse-marker')", arg=[x, y]
+    )
     page.mouse.down()
     page.mouse.up()
     page.wait_for_function(

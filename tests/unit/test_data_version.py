@@ -8,16 +8,14 @@ from django.urls import reverse
 
 from layout import data_version
 from layout.models import Cluster, DataVersion, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
-from tests.unit.officials import (
+from tests.unit.conftest import (
     JIADING,
     XUHUI,
     change_form_data,
     change_url,
     changelist_url,
     cluster_in,
-    fast_password_hashing,  # noqa: F401
     inside,
-    officials,  # noqa: F401
 )
 from tests.unit.test_resources import CSV, confirm, csv_rows, dry_run
 
