@@ -1,5 +1,8 @@
 """Static files in production: content-hashed names, gzip and Brotli copies, cached for a year."""
 
+import os
+
+from django.conf import settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -18,3 +21,10 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     year is the conventional ceiling (HTTP/1.1, RFC 2616, asked for no Expires more than a year ahead)."""
 
     FOREVER = 365 * 24 * 60 * 60
+
+    def add_files(self, root, prefix=None):
+        # In development the finders serve every file: a STATIC_ROOT that collectstatic has not filled yet is
+        # expected there, not worth WhiteNoise's warning on every start.
+        if settings.DEBUG and os.fspath(root) == os.fspath(settings.STATIC_ROOT) and not os.path.isdir(root):
+            return
+        super().add_files(root, prefix)
