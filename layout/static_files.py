@@ -25,6 +25,6 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     def add_files(self, root, prefix=None):
         # In development the finders serve every file: a STATIC_ROOT that collectstatic has not filled yet is
         # expected there, not worth WhiteNoise's warning on every start.
-        if settings.DEBUG and os.fspath(root) == os.fspath(settings.STATIC_ROOT) and not os.path.isdir(root):
+        if self.use_finders and os.fspath(root) == os.fspath(settings.STATIC_ROOT) and not os.path.isdir(root):
             return
         super().add_files(root, prefix)
