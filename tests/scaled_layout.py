@@ -6,7 +6,7 @@ from layout.models import Cluster, Project, Scenario
 
 def multiply_layout(factor=100):
     """Adds factor - 1 copies of every loaded cluster (its chains, sources, scenarios and projects), as
-    published records with slugs "<slug>-copy-<n>". Returns the number of clusters then."""
+    published records with slugs "copy-<n>-<i>-<slug>" (cut to 50 characters). Returns the number of clusters then."""
     originals = list(Cluster.objects.prefetch_related("other_chains", "sources").order_by("number"))
     scenarios = list(Scenario.objects.filter(cluster__in=originals))
     projects = list(Project.objects.filter(cluster__in=originals))
@@ -21,7 +21,7 @@ def multiply_layout(factor=100):
                     if not field.primary_key
                 }
             )
-            copy.slug = f"{cluster.slug}-copy-{n}"
+            copy.slug = f"copy-{n}-{index}-{cluster.slug}"[:50]  # unique by its prefix, within SlugField's 50
             copy.number = first_number + (n - 1) * len(originals) + index
             copy.name_en = f"{cluster.name_en} (copy {n})"
             copy.name_zh = f"{cluster.name_zh}（副本{n}）"

@@ -45,8 +45,10 @@ def app_servers(django_db_setup):
 
 
 @pytest.fixture
-def two_servers(app_servers, transactional_db, layout_data, django_user_model):
+def two_servers(app_servers, transactional_db, layout_data, django_user_model, settings):
     """The two servers, with the 2025 layout and an official committed where both see them."""
+    # The servers check passwords with the project's own hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     django_user_model.objects.create_superuser("official", "official@example.org", PASSWORD)
     cache.clear()
     return app_servers
