@@ -226,9 +226,9 @@ def build_kml():
         return path.read_bytes()
 
 
-# A cell a spreadsheet would run as a formula (=, + and - may start one, @ calls a function; a tab or a
-# carriage return before them is skipped by some): OWASP's "CSV injection".
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet would run as a formula (=, + and - may start one, @ calls a function; a tab, a
+# carriage return or a line feed before them is skipped by some): OWASP's "CSV injection".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def spreadsheet_text(value):

@@ -9,10 +9,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from layout.exports import spreadsheet_text
 from layout.models import EditorProfile, SecurityEvent
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_COLUMNS = ["at", "kind", "username", "actor", "ip_address", "detail"]
 
 
@@ -107,9 +106,8 @@ def district_removed(sender, instance, **kwargs):
 
 
 def spreadsheet_safe(value):
-    """Text a spreadsheet shows as text: a cell that would start a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell of the log's CSV, shown by a spreadsheet as text (layout.exports.spreadsheet_text)."""
+    return spreadsheet_text("" if value is None else str(value))
 
 
 def write_csv(events, stream):
