@@ -166,6 +166,9 @@ def test_should_show_an_investor_what_the_layout_offers(visit, osm_offered, view
     )
     assert on_top
     page.locator(".leaflet-popup-close-button").click()
+    # Leaflet fades a closed popup out before it removes it (whatever the motion preference): what axe
+    # measures below is the map without it, not a half-transparent popup.
+    page.locator(".leaflet-popup").wait_for(state="detached")
 
     # A tile basemap whose server cannot be reached (this test reaches no other host) says so, in the
     # reader's language, is left out of the address, and the district basemap is one click away.
