@@ -17,38 +17,6 @@ WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
 YI = Decimal(100_000_000)  # 1 亿元 = 100,000,000 CNY
 
 
-class AmountWidget(widgets.Widget):
-    """A whole number of base units (m², CNY), read and written in a larger unit (万平方米, 亿元)."""
-
-    def __init__(self, factor=1, unit="", **kwargs):
-        self.factor = Decimal(factor)
-        self.unit = unit
-        super().__init__(coerce_to_string=False, **kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        text = str(value).strip().replace(",", "").replace("，", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number of {self.unit}.") from None
-        base = number * self.factor
-        if base < 1:
-            raise ValueError(
-                f"{value} {self.unit} is not a figure a source can publish: leave the cell empty "
-                f"if the figure is not published."
-            )
-        if base != base.to_integral_value():
-            raise ValueError(f"{value} {self.unit} has more decimals than the figure can hold.")
-        return int(base)
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return format((Decimal(value) / self.factor).normalize(), "f")
-
-
 class TextWidget(widgets.CharWidget):
     """Text; an empty cell (Excel gives None, CSV "") is the field's empty value: "" or, for a nullable
     choice such as a category not published, None."""
@@ -89,6 +57,38 @@ class NumberWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value
+
+
+class AmountWidget(NumberWidget):
+    """A whole number of base units (m², CNY), read and written in a larger unit (万平方米, 亿元)."""
+
+    def __init__(self, factor=1, unit="", **kwargs):
+        self.factor = Decimal(factor)
+        self.unit = unit
+        super().__init__(whole=False, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        base = number * self.factor
+        words = {"value": value, "unit": self.unit}
+        if base < 1:
+            raise ValueError(
+                _(
+                    "%(value)s %(unit)s is not a figure a source can publish: leave the cell empty if the figure "
+                    "is not published."
+                )
+                % words
+            )
+        if base != base.to_integral_value():
+            raise ValueError(_("%(value)s %(unit)s has more decimals than the figure can hold.") % words)
+        return int(base)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return format((Decimal(value) / self.factor).normalize(), "f")
 
 
 class KeyWidget(widgets.ForeignKeyWidget):
