@@ -109,6 +109,24 @@ def change_form_data(response):
     return data
 
 
+def new_cluster_form(client, **fields):
+    """The add form of a cluster in Jiading as its editor would fill it in: the unchanged form, a new cluster's
+    number, slug, names and district, then `fields` (scenario rows, say)."""
+    url = reverse("admin:layout_cluster_add")
+    data = change_form_data(client.get(url))
+    data.update(
+        number="15",
+        slug="jiading-new",
+        name_zh="嘉定新集聚区",
+        name_en="Jiading new cluster",
+        district=str(cluster_in(JIADING).district_id),
+        boundary_status="indicative",
+        anchor_confidence="unknown",
+        **fields,
+    )
+    return url, data
+
+
 def inside(adcode, half=0.004):
     """A small square polygon well inside the district (around point_inside)."""
     lon, lat = point_inside(adcode)

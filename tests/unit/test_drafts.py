@@ -17,6 +17,7 @@ from tests.unit.conftest import (
     cluster_in,
     inside,
     messages_of,
+    new_cluster_form,
     same_shape,
     source,
 )
@@ -85,17 +86,7 @@ def test_staff_preview_the_drafts_on_the_real_map_page_and_the_public_does_not(o
 
 
 def test_a_new_cluster_is_a_draft_invisible_to_the_public_until_published(officials):
-    url = reverse("admin:layout_cluster_add")
-    data = change_form_data(officials["jiading"].get(url))
-    data.update(
-        number="15",
-        slug="jiading-new",
-        name_zh="嘉定新集聚区",
-        name_en="Jiading new cluster",
-        district=str(cluster_in(JIADING).district_id),
-        boundary_status="indicative",
-        anchor_confidence="unknown",
-    )
+    url, data = new_cluster_form(officials["jiading"])
     response = officials["jiading"].post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     new = Cluster.objects.get(slug="jiading-new")

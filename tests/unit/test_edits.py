@@ -22,6 +22,7 @@ from tests.unit.conftest import (
     change_url,
     cluster_in,
     inside,
+    new_cluster_form,
 )
 
 PUBLISH_REFUSED = "Only a reviewer may publish"
@@ -168,18 +169,12 @@ def test_the_operators_writes_load_layout_and_restore_still_pass_the_models_vali
 
 
 def test_a_district_editor_adds_a_cluster_with_a_scenario_row_in_one_save(officials):
-    url = reverse("admin:layout_cluster_add")
-    data = change_form_data(officials["jiading"].get(url))
-    data.update(
-        number="15",
-        slug="jiading-new",
-        name_zh="嘉定新集聚区",
-        name_en="Jiading new cluster",
-        district=str(cluster_in(JIADING).district_id),
-        boundary_status="indicative",
-        anchor_confidence="unknown",
-        **{"scenarios-TOTAL_FORMS": "1", "scenarios-0-title_zh": "新场景", "scenarios-0-title_en": "New scenario"},
-    )
+    scenario_row = {
+        "scenarios-TOTAL_FORMS": "1",
+        "scenarios-0-title_zh": "新场景",
+        "scenarios-0-title_en": "New scenario",
+    }
+    url, data = new_cluster_form(officials["jiading"], **scenario_row)
     response = officials["jiading"].post(url, data)
     assert response.status_code == 302, (response.context["adminform"].form.errors, response.context["errors"])
     assert Scenario.objects.get(title_zh="新场景").cluster.slug == "jiading-new"
