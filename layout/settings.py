@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public answers from the cache, before everything below (layout.answer_cache): a cached answer costs a
+    # query and a cache read. Count page views in a middleware placed before this one.
+    "layout.answer_cache.AnswerCacheMiddleware",
     # Content-Security-Policy on every answer (django-csp), with the tile hosts of the basemaps offered.
     "layout.content_policy.ContentPolicyMiddleware",
     "layout.static_files.StaticFilesMiddleware",

@@ -166,6 +166,52 @@ def test_an_answer_that_depends_on_who_asks_is_never_stored(rf):
         return HttpResponse("the same for everyone")
 
     for _ in range(2):
-        with_a_form(rf.get("/form/"))
-        public_page(rf.get("/public/"))
+        answer_cache.AnswerCacheMiddleware(with_a_form)(rf.get("/form/"))
+        answer_cache.AnswerCacheMiddleware(public_page)(rf.get("/public/"))
     assert built == ["/form/", "/public/", "/form/"]
+
+
+# Set on every answer, fresh or cached, or differing by nature between two answers.
+PER_ANSWER_HEADERS = {"Date", "Last-Modified"}
+
+
+@pytest.mark.parametrize("url", ["/en/", "/embed/?lang=en", "/api/v1/clusters.geojson?lang=en", "/downloads/"])
+def test_a_cached_answer_carries_every_header_of_the_fresh_one(public, url):
+    fresh = public.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    cached = public.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert cached.content == fresh.content
+    assert {k: v for k, v in cached.items() if k not in PER_ANSWER_HEADERS} == {
+        k: v for k, v in fresh.items() if k not in PER_ANSWER_HEADERS
+    }
+    assert "Content-Security-Policy" in cached and "Content-Language" in cached and "Referrer-Policy" in cached
+    # Only the embed may be framed, by the allowed origins.
+    if url.startswith("/embed/"):
+        assert "frame-ancestors *" in cached["Content-Security-Policy"] and "X-Frame-Options" not in cached
+    else:
+        assert "frame-ancestors 'none'" in cached["Content-Security-Policy"] and cached["X-Frame-Options"] == "DENY"
+
+
+def test_a_304_from_the_cache_keeps_the_security_policy(public):
+    first = public.get("/en/")
+    again = public.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and not again.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"] and again["ETag"] == first["ETag"]
+
+
+def test_a_head_request_is_answered_like_a_get(public):
+    get = public.get("/en/")
+    head = public.head("/en/")
+    assert head.status_code == 200 and not head.content and head["ETag"] == get["ETag"]
+    assert public.head("/en/")["Content-Length"] == get["Content-Length"]
+
+
+def test_every_public_answer_is_marked_for_counting_cached_or_fresh(public, officials):  # noqa: F811
+    """The hook of page-view counting: a middleware before AnswerCacheMiddleware sees each public answer."""
+    fresh = public.get("/en/")
+    cached = public.get("/en/")
+    not_modified = public.get("/en/", HTTP_IF_NONE_MATCH=fresh["ETag"])
+    signed_in = officials["jiading"].get("/en/")
+    for response in (fresh, cached, not_modified, signed_in):
+        assert response.public_answer is True
+    assert not getattr(officials["jiading"].get("/en/?preview=1"), "public_answer", False)
+    assert not getattr(public.get("/admin/login/"), "public_answer", False)
