@@ -4,9 +4,11 @@ import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db.models import Q
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -500,8 +502,31 @@ def requested_slugs(values):
     return slugs
 
 
-def compare_query(slugs):
-    return "?clusters=" + ",".join(slugs) if slugs else ""
+def compare_query(slugs, find=""):
+    query = "?clusters=" + ",".join(slugs) if slugs else ""
+    if find:
+        query += ("&" if query else "?") + urlencode({"find": find})
+    return query
+
+
+# Up to this many published clusters the comparison form lists every one (the layout has 14); beyond, it
+# finds them by name or number, so that a page about two clusters does not carry a thousand.
+COMPARE_LISTED_MOST = 50
+COMPARE_FOUND_MOST = 20
+
+
+def compare_found(find, chosen):
+    """The published clusters, not chosen yet, whose name or district's name holds `find` or whose number it
+    is (at most COMPARE_FOUND_MOST, by number), for the form when it does not list every cluster."""
+    find = find.strip()
+    if not find:
+        return []
+    matches = Q(name_en__icontains=find) | Q(name_zh__icontains=find) | Q(slug__icontains=find)
+    matches |= Q(district__name_en__icontains=find) | Q(district__name_zh__icontains=find)
+    if find.isdigit():
+        matches |= Q(number=int(find))
+    clusters = Cluster.objects.published().filter(matches).exclude(pk__in=[c.pk for c in chosen])
+    return list(clusters.select_related("district").order_by("number")[:COMPARE_FOUND_MOST])
 
 
 def cell(text, known=True, items=None):
@@ -592,8 +617,9 @@ def compare_choices():
     ]
 
 
-def compare_context(slugs):
-    """2 to 4 published clusters side by side; a message an investor can act on otherwise."""
+def compare_context(slugs, find=""):
+    """2 to 4 published clusters side by side; a message an investor can act on otherwise. The form lists
+    every published cluster, or (more than COMPARE_LISTED_MOST) the chosen ones and those `find` finds."""
     # The chosen clusters in full; every other one only by name, for the form (no boundaries read).
     found = {cluster.slug: cluster for cluster in geojson.clusters_for_map().filter(slug__in=slugs)}
     unknown = [slug for slug in slugs if slug not in found]
@@ -632,6 +658,7 @@ def compare_context(slugs):
             for c in chosen
         ]
     chosen_slugs = {c.slug for c in chosen}
+    list_every_cluster = Cluster.objects.published().count() <= COMPARE_LISTED_MOST
     return {
         "errors": errors,
         "refused": refused,
@@ -641,6 +668,10 @@ def compare_context(slugs):
         "cards": compare_cards(columns, compare_rows(columns)) if columns else [],
         # The form lists every published cluster (layout_tags.compare_choices), these ticked.
         "checked": chosen_slugs,
+        "list_every_cluster": list_every_cluster,
+        "chosen": chosen,
+        "find": find.strip(),
+        "found": [] if list_every_cluster else compare_found(find, chosen),
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,
     }

@@ -67,10 +67,11 @@ def project_list(request):
 def cluster_compare(request):
     values = request.GET.getlist("clusters")
     slugs = pages.requested_slugs(values)
+    find = request.GET.get("find", "")
     # The form sends ?clusters=a&clusters=b: answer with the short address a reader can share.
-    if len(values) > 1 or any(value != value.strip() for value in values):
-        return redirect(reverse("cluster_compare") + pages.compare_query(slugs))
-    context = pages.compare_context(slugs)
+    if len(values) > 1 or any(value != value.strip() for value in values) or find != find.strip():
+        return redirect(reverse("cluster_compare") + pages.compare_query(slugs, find.strip()))
+    context = pages.compare_context(slugs, find)
     # Fewer than two is a step on the way (the form is there to add more); more than four or an
     # unknown cluster is a request that cannot be answered.
     return render(request, "layout/cluster_compare.html", context, status=400 if context["refused"] else 200)

@@ -10,7 +10,7 @@ import shapely
 from django.urls import reverse
 from django.utils import translation
 
-from layout import geometry
+from layout import geometry, pages
 from layout.models import Cluster, District, HeadlineFigure
 
 pytestmark = pytest.mark.usefixtures("layout_data")
@@ -429,6 +429,38 @@ def test_compare_with_one_or_five_clusters_says_what_to_do(client, count, status
     text = response.content.decode()
     assert 'role="alert"' in text and message in text
     assert "<table" not in text
+
+
+def checkboxes(text):
+    """The comparison form's choices: (slug, ticked) in order."""
+    return [
+        (m[1], bool(m[2]))
+        for m in re.finditer(r'<input type="checkbox" name="clusters" value="([^"]+)"[^>]*?( checked)?>', text)
+    ]
+
+
+def test_beyond_the_listed_most_the_compare_form_finds_clusters_instead_of_listing_all(client, monkeypatch):
+    """With more published clusters than a form can list, a comparison carries only its clusters and those
+    a reader looks for, by part of a name or by number, and still works without script."""
+    monkeypatch.setattr(pages, "COMPARE_LISTED_MOST", 5)
+    xuhui = Cluster.objects.get(slug="xuhui-artificial-intelligence")
+    base = url("en", "cluster_compare") + f"?clusters={ZHANGJIANG},{xuhui.slug}"
+    text = client.get(base).content.decode()
+    assert checkboxes(text) == [(ZHANGJIANG, True), (xuhui.slug, True)]
+    assert 'type="search" id="compare-find" name="find"' in text and text.count('<th scope="col"') == 2
+    # The reader's search, sent with the ticks, comes back as a short address.
+    response = client.get(url("en", "cluster_compare"), {"clusters": [ZHANGJIANG, xuhui.slug], "find": " Putuo "})
+    assert response.status_code == 302 and response["Location"] == base + "&find=Putuo"
+    found = checkboxes(client.get(response["Location"]).content.decode())
+    assert found == [(ZHANGJIANG, True), (xuhui.slug, True), ("putuo-intelligent-software", False)]
+    by_number = Cluster.objects.get(slug="putuo-intelligent-software").number
+    assert ("putuo-intelligent-software", False) in checkboxes(client.get(base + f"&find={by_number}").content.decode())
+    for chinese in ("普陀", "软件"):  # its district, part of its name
+        page = client.get(base.replace("/en/", "/zh-hans/") + f"&find={chinese}").content.decode()
+        assert ("putuo-intelligent-software", False) in checkboxes(page)
+    # A chosen cluster is not offered twice; nothing found is said.
+    assert checkboxes(client.get(base + "&find=Xuhui").content.decode()) == [(ZHANGJIANG, True), (xuhui.slug, True)]
+    assert "No other published cluster matches “Atlantis”." in client.get(base + "&find=Atlantis").content.decode()
 
 
 def test_compare_with_an_unknown_cluster_names_it(client):
