@@ -27,7 +27,17 @@ from layout.forms import (
     ProjectForm,
     VersionedInlineFormSet,
 )
-from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import (
+    Cluster,
+    District,
+    Edition,
+    EditorProfile,
+    HeadlineFigure,
+    IndustryChain,
+    Project,
+    Scenario,
+    Source,
+)
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource, SpreadsheetCSV, SpreadsheetXLSX
 from layout.second_factor import has_device, reset_second_factor
 
@@ -478,10 +488,10 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
     change_form_template = GeometryAdminMixin.change_form_template
     resource_classes = [ClusterResource]
     geometry_fields = {"boundary": geometry.POLYGONAL, "anchor": geometry.POINT}
-    list_display = ["number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
+    list_display = ["edition", "number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
     list_display_links = ["number", "name_zh"]
-    list_filter = ["district", "primary_chain", "boundary_status"]
-    list_select_related = ["district", "primary_chain"]
+    list_filter = ["edition", "district", "primary_chain", "boundary_status"]
+    list_select_related = ["edition", "district", "primary_chain"]
     search_fields = ["name_zh", "name_en", "slug", "district__name_zh", "district__name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["other_chains", "sources"]
@@ -580,9 +590,9 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
 class ScenarioAdmin(TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     resource_classes = [ScenarioResource]
-    list_display = ["title_zh", "title_en", "category", "cluster", "source"]
-    list_filter = ["category", "cluster__district"]
-    list_select_related = ["cluster", "source"]
+    list_display = ["title_zh", "title_en", "edition", "category", "cluster", "source"]
+    list_filter = ["edition", "category", "cluster__district"]
+    list_select_related = ["edition", "cluster", "source"]
     search_fields = ["title_zh", "title_en"]
     fieldsets = [
         (None, {"fields": ["title_zh", "title_en", "category", "cluster", "is_published"]}),
@@ -596,8 +606,8 @@ class ProjectAdmin(TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     form = ProjectForm
     resource_classes = [ProjectResource]
-    list_display = ["name_zh", "name_en", "company_zh", "district", "cluster", "sector", "investment"]
-    list_filter = ["district", "sector"]
+    list_display = ["name_zh", "name_en", "edition", "company_zh", "district", "cluster", "sector", "investment"]
+    list_filter = ["edition", "district", "sector"]
     list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]
     fieldsets = [
@@ -635,12 +645,29 @@ class ProjectAdmin(TableAdmin, DraftAdmin):
 
 @admin.register(HeadlineFigure)
 class HeadlineFigureAdmin(LayoutAdmin):
-    list_display = ["order", "key", "label_zh", "label_en", "value", "unit", "qualifier", "source"]
+    list_display = ["edition", "order", "key", "label_zh", "label_en", "value", "unit", "qualifier", "source"]
     list_display_links = ["key"]
+    list_filter = ["edition"]
     search_fields = ["key", "label_zh", "label_en"]
     fieldsets = [
-        (None, {"fields": ["key", "label_zh", "label_en", "order"]}),
+        (None, {"fields": ["edition", "key", "label_zh", "label_en", "order"]}),
         (_("Figure"), {"fields": ["value", "unit", "qualifier", "source", "source_quote"]}),
+    ]
+
+
+@admin.register(Edition)
+class EditionAdmin(LayoutAdmin):
+    """One year's layout. Publishing and withdrawing an edition are their own actions (not a box to tick)."""
+
+    list_display = ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at"]
+    list_display_links = ["year", "title_zh"]
+    list_filter = ["is_published"]
+    search_fields = ["title_zh", "title_en"]
+    readonly_fields = ["is_published", "published_at"]
+    filter_horizontal = ["sources", "chains"]
+    fieldsets = [
+        (None, {"fields": ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at"]}),
+        (_("Key industry chains and sources"), {"fields": ["chains", "sources"]}),
     ]
 
 

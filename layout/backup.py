@@ -14,12 +14,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from layout import edits
-from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import Cluster, District, Edition, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 FORMAT = "shanghai-layout-backup"
-FORMAT_VERSION = 1
+# 2: the editions, and the edition of each cluster, scenario, project and headline figure.
+FORMAT_VERSION = 2
 # Referenced records before the records that reference them.
-MODELS = [Source, District, IndustryChain, Cluster, Scenario, Project, HeadlineFigure]
+MODELS = [Source, District, IndustryChain, Edition, Cluster, Scenario, Project, HeadlineFigure]
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

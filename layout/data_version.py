@@ -22,9 +22,9 @@ class Version:
 
 def layout_models():
     """The models whose records the public pages, the API and the downloads show."""
-    from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
+    from layout.models import Cluster, District, Edition, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
-    return (Source, District, IndustryChain, Cluster, Scenario, Project, HeadlineFigure)
+    return (Source, District, IndustryChain, Edition, Cluster, Scenario, Project, HeadlineFigure)
 
 
 def _model():

@@ -159,4 +159,4 @@ def _check_reviewer(user, obj):
 def check_restored(obj):
     """A record of a backup, before it replaces the stored one: the operator may restore anything the
     model's validation accepts; the record keeps every field as backed up (its version too)."""
-    obj.full_clean(validate_unique=False)
+    obj.full_clean(validate_unique=False, validate_constraints=False)

@@ -1,4 +1,4 @@
-"""The 2025 layout: districts, industry chains, clusters, scenarios, projects and their sources."""
+"""The layouts, one edition a year: districts, industry chains, clusters, scenarios, projects and their sources."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -245,6 +245,80 @@ class IndustryChain(SeededModel):
         return f"{self.name_zh} {self.name_en}"
 
 
+class EditionQuerySet(LayoutQuerySet):
+    def published(self):
+        """The editions the public sees (layout.editions picks among them)."""
+        return self.filter(is_published=True)
+
+
+class Edition(SeededModel):
+    """One year's announced layout (the conference is held every year): its clusters, scenarios, projects
+    and headline figures belong to it; districts, sources and industry chains are shared by every edition.
+
+    Chains are shared, with per-edition membership (`chains`): a chain such as integrated circuits is the
+    same thing every year and investors follow it across years, while the list of key chains changes.
+    A record copied from an earlier edition names its origin in its own `copied_from`, so the edition
+    itself holds no link to the one it was prepared from. The public sees only published editions."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title_zh = models.CharField(_("Chinese title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300)
+    announced_on = models.DateField(
+        _("announced on"), null=True, blank=True, help_text=_("The day the layout was announced. Empty = not known.")
+    )
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="editions")
+    chains = models.ManyToManyField(
+        IndustryChain,
+        verbose_name=_("key industry chains"),
+        blank=True,
+        related_name="editions",
+        help_text=_("The key chains this year's layout lists."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown to the public. A new edition starts unpublished.")
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+    history = change_history(m2m_fields=["sources", "chains"])
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("edition")
+
+    def __str__(self):
+        return str(self.year)
+
+
+def latest_edition():
+    """The edition new records belong to unless they name one: the most recent (published or not)."""
+    return Edition.objects.order_by("-year").values_list("pk", flat=True).first()
+
+
+def edition_field(related_name):
+    return models.ForeignKey(
+        Edition,
+        verbose_name=_("edition"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        default=latest_edition,
+    )
+
+
+def copied_from_field():
+    """The record of an earlier edition this one was copied from (the same cluster in another year)."""
+    return models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+
+
 class BoundaryStatus(models.TextChoices):
     INDICATIVE = "indicative", _("indicative")
     OFFICIAL = "official", _("official")
@@ -259,10 +333,13 @@ class Confidence(models.TextChoices):
 
 
 class Cluster(PublishedModel, SeededModel):
-    """A district-level featured-track cluster of the 2025 layout."""
+    """A district-level featured-track cluster of one edition's layout."""
 
-    slug = models.SlugField(unique=True)
-    number = models.PositiveSmallIntegerField(_("number in the layout"), unique=True)
+    edition = edition_field("clusters")
+    copied_from = copied_from_field()
+    # Unique within its edition: next year's copy of a cluster keeps its slug and number.
+    slug = models.SlugField()
+    number = models.PositiveSmallIntegerField(_("number in the layout"))
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300)
     district = models.ForeignKey(
@@ -343,12 +420,25 @@ class Cluster(PublishedModel, SeededModel):
         ordering = ["number"]
         verbose_name = _("cluster")
         permissions = [("publish_cluster", _("Can publish clusters"))]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="cluster_slug_per_edition"),
+            models.UniqueConstraint(fields=["edition", "number"], name="cluster_number_per_edition"),
+        ]
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
 
     def get_absolute_url(self):
-        return reverse("cluster_detail", args=[self.slug])
+        """The cluster's page in its edition (the year in the address keeps a shared link's meaning)."""
+        return reverse("cluster_detail", kwargs={"year": self.edition_year(), "slug": self.slug})
+
+    def edition_year(self):
+        """Without a query where it can: the edition read with the cluster, or the one of the answer being built."""
+        from layout import editions
+
+        if Cluster.edition.is_cached(self):
+            return self.edition.year
+        return editions.year_of(self.edition_id)
 
     def boundary_shape(self):
         return geometry.parse_geometry(self.boundary) if self.boundary else None
@@ -396,8 +486,10 @@ class ScenarioCategory(models.TextChoices):
 
 
 class Scenario(PublishedModel, SeededModel):
-    """An open scenario (引凤场景): a public call for companies."""
+    """An open scenario (引凤场景): a public call for companies, in one edition."""
 
+    edition = edition_field("scenarios")
+    copied_from = copied_from_field()
     title_zh = models.CharField(_("Chinese title"), max_length=300)
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
     category = models.CharField(
@@ -432,6 +524,21 @@ class Scenario(PublishedModel, SeededModel):
     def __str__(self):
         return self.title_zh
 
+    def clean(self):
+        super().clean()
+        check_same_edition(self)
+
+
+def check_same_edition(record):
+    """A scenario's or project's cluster belongs to the record's own edition."""
+    if record.cluster_id and record.edition_id and record.cluster.edition_id != record.edition_id:
+        raise ValidationError(
+            {
+                "cluster": _("This cluster belongs to the %(year)s edition, not to this record's edition.")
+                % {"year": record.cluster.edition}
+            }
+        )
+
 
 class Sector(models.TextChoices):
     MANUFACTURING = "manufacturing", _("manufacturing")
@@ -439,8 +546,10 @@ class Sector(models.TextChoices):
 
 
 class Project(PublishedModel, SeededModel):
-    """A project landed at the 2025 conference."""
+    """A project landed at one edition's conference."""
 
+    edition = edition_field("projects")
+    copied_from = copied_from_field()
     name_zh = models.CharField(_("Chinese name"), max_length=300)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     company_zh = models.CharField(_("company (Chinese)"), max_length=200, blank=True)
@@ -471,6 +580,7 @@ class Project(PublishedModel, SeededModel):
 
     def clean(self):
         super().clean()
+        check_same_edition(self)
         if self.cluster_id and self.district_id and self.cluster.district_id != self.district_id:
             raise ValidationError({"cluster": _("This cluster is in another district.")})
         if self.investment_cny is not None and self.source_id is None:
@@ -478,9 +588,10 @@ class Project(PublishedModel, SeededModel):
 
 
 class HeadlineFigure(SeededModel):
-    """A headline total of the layout (14 clusters, 15 million m², …) with its source."""
+    """A headline total of one edition's layout (14 clusters, 15 million m², …) with its source."""
 
-    key = models.SlugField(unique=True)
+    edition = edition_field("headline_figures")
+    key = models.SlugField()
     label_zh = models.CharField(_("Chinese label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
     value = models.DecimalField(
@@ -499,6 +610,7 @@ class HeadlineFigure(SeededModel):
     class Meta:
         ordering = ["order"]
         verbose_name = _("headline figure")
+        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="headline_key_per_edition")]
 
     def __str__(self):
         return f"{self.label_en}: {self.value}"

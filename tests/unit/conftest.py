@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
-from layout.models import Cluster, District, Source
+from layout.models import Cluster, District, IndustryChain, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.conftest import make_official
 
@@ -184,3 +184,42 @@ def select_options(response, name):
     found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S)
     assert found, f"no {name} choice on the page"
     return [value for value in re.findall(r'<option value="([^"]*)"', found[1]) if value]
+
+
+def copy_cluster(cluster, edition, **changes):
+    """A copy of a cluster in another edition, linked to it (as "start the next edition" makes one)."""
+    other_chains = list(cluster.other_chains.all())
+    sources = list(cluster.sources.all())
+    copy = Cluster.objects.get(pk=cluster.pk)
+    copy.pk = None
+    copy.edition = edition
+    copy.copied_from = cluster
+    copy.draft = {}
+    copy.seed_values = {}
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    copy.save()
+    copy.other_chains.set(other_chains)
+    copy.sources.set(sources)
+    return copy
+
+
+@pytest.fixture
+def second_edition(layout_data):
+    """A 2026 edition made up by the tests (never in seeds/), unpublished: Pudong's cluster copied under a new
+    name, Xuhui's copied as it was, and a cluster of its own in Jiading. Publish it with `.is_published = True`."""
+    from layout.models import Edition
+
+    edition = Edition.objects.create(year=2026, title_zh="测试2026布局", title_en="Test 2026 layout")
+    edition.chains.set(IndustryChain.objects.all())
+    first = Edition.objects.get(year=2025)
+    copy_cluster(
+        Cluster.objects.get(edition=first, number=1),
+        edition,
+        name_zh="张江+金桥电子信息集聚区（2026）",
+        name_en="Zhangjiang + Jinqiao Electronic Information Cluster (2026)",
+    )
+    copy_cluster(Cluster.objects.get(edition=first, number=3), edition)
+    jiading = Cluster.objects.get(edition=first, number=9)
+    copy_cluster(jiading, edition, copied_from=None, slug="jiading-new-2026", number=15, name_en="Jiading 2026 New")
+    return edition

@@ -1,4 +1,4 @@
-"""Load the 2025 layout from seeds/ and geodata/ into the database, keeping what officials have edited."""
+"""Load the editions of the layout (2025) from seeds/ and geodata/ into the database, keeping what officials have edited."""
 
 import datetime
 import json
@@ -16,6 +16,7 @@ from layout.models import (
     BoundaryStatus,
     Cluster,
     District,
+    Edition,
     HeadlineFigure,
     IndustryChain,
     Project,
@@ -29,8 +30,9 @@ GEODATA_DIR = Path(settings.BASE_DIR) / "geodata"
 DISTRICT_BOUNDARIES = "districts.geojson"
 CLUSTER_BOUNDARIES = "cluster_boundaries.geojson"
 
-# How seed records name a related record: districts by adcode, clusters by their number in the layout.
-REFERENCE_KEYS = {Source: "key", District: "adcode", IndustryChain: "slug", Cluster: "number"}
+# How seed records name a related record: districts by adcode, editions by year, clusters by their number in
+# the layout (of the seed file's edition).
+REFERENCE_KEYS = {Source: "key", District: "adcode", IndustryChain: "slug", Edition: "year", Cluster: "number"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ KINDS = [
     Kind("source", Source, "sources.json", "sources", "key"),
     Kind("district", District, "districts.json", "districts", "adcode"),
     Kind("industry chain", IndustryChain, "chains.json", "chains", "slug"),
+    Kind("edition", Edition, "editions.json", "editions", "year"),
     Kind("cluster", Cluster, "clusters.json", "clusters", "slug", frozenset({"indicative_extent_km2"})),
     Kind("scenario", Scenario, "scenarios.json", "scenarios", "title_zh"),
     Kind("project", Project, "projects.json", "projects", "name_zh"),
@@ -80,6 +83,11 @@ def normal(model_field, value):
     return value
 
 
+def in_edition(model):
+    """True for the models whose records belong to an edition (a seed file of them names its edition)."""
+    return any(f.name == "edition" for f in model._meta.fields)
+
+
 def untouched(last_seeded, now):
     """True if every field the loader last wrote still holds that value."""
     return bool(last_seeded) and all(now.get(name) == value for name, value in last_seeded.items() if name in now)
@@ -93,6 +101,7 @@ class Loader:
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
         self.kept = []
         self.references = {}  # model → {reference key: instance}
+        self.edition_years = {}  # model → the year of the edition its seed file loads
 
     # Reading -----------------------------------------------------------------------------------
     def records(self, kind):
@@ -104,11 +113,27 @@ class Loader:
         extra = getattr(self, f"extra_{kind.list_key}", None)
         # The seeds are the layout as announced: published unless a seed says otherwise.
         defaults = {"is_published": True} if issubclass(kind.model, PublishedModel) else {}
+        if in_edition(kind.model):
+            defaults["edition"] = self.edition_year(kind, data, path)
         for index, record in enumerate(records, start=1):
             if not isinstance(record, dict):
                 raise SeedError(f"{path}: record {index} is not an object.")
             record = {**defaults, **record}
             yield path, index, ({**record, **extra(data, record, path, index)} if extra else record)
+
+    def edition_year(self, kind, data, path):
+        """The year of the edition a seed file's records belong to (its top-level "edition")."""
+        year = data.get("edition")
+        if not isinstance(year, int):
+            raise SeedError(f'{path}: expected the year of its edition as a number in "edition", e.g. 2025.')
+        self.edition_years[kind.model] = year
+        return year
+
+    def in_scope(self, kind, queryset):
+        """The records a seed file speaks for: those of its edition, or all records of a shared model."""
+        if not in_edition(kind.model):
+            return queryset
+        return queryset.filter(edition__year=self.edition_years.get(kind.model))
 
     def extra_districts(self, data, record, path, index):
         """A district's boundary comes from the geodata, its name from the seed."""
@@ -225,9 +250,10 @@ class Loader:
 
     # Saving ------------------------------------------------------------------------------------
     def load(self, kind):
+        records = list(self.records(kind))  # reads the file's edition first
         existing = {getattr(o, kind.natural_key): o for o in self.existing(kind)}
         seen = set()
-        for path, index, record in self.records(kind):
+        for path, index, record in records:
             where = self.where(kind, path, index, record)
             key = record.get(kind.natural_key)
             if key in (None, ""):
@@ -254,13 +280,13 @@ class Loader:
                     self.counts["kept"] += 1
                     self.kept.append(f"{kind.label} {key}")
         self.references[kind.model] = (
-            {getattr(o, REFERENCE_KEYS[kind.model]): o for o in kind.model.objects.all()}
+            {getattr(o, REFERENCE_KEYS[kind.model]): o for o in self.in_scope(kind, kind.model.objects.all())}
             if kind.model in REFERENCE_KEYS
             else {}
         )
 
     def existing(self, kind):
-        queryset = kind.model.objects.all()
+        queryset = self.in_scope(kind, kind.model.objects.all())
         many = [f.name for f in kind.model._meta.many_to_many]
         related = [f.name for f in kind.model._meta.fields if f.is_relation]
         return queryset.select_related(*related).prefetch_related(*many)
@@ -294,7 +320,7 @@ def describe(exc):
 
 class Command(BaseCommand):
     help = (
-        "Load the districts and the 2025 layout from seeds/ and geodata/. Running it again changes "
+        "Load the districts and the editions of the layout (2025) from seeds/ and geodata/. Running it again changes "
         "nothing; records an official has edited are kept unless --overwrite is given."
     )
 
