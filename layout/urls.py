@@ -28,4 +28,7 @@ urlpatterns += i18n_patterns(
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("projects/", views.project_list, name="project_list"),
     path("compare/", views.cluster_compare, name="cluster_compare"),
+    # An investor's enquiry about ?cluster=<slug>, ?scenario=<id> or ?project=<id>, and its receipt.
+    path("enquiry/", views.enquiry_new, name="enquiry_new"),
+    path("enquiry/sent/", views.enquiry_sent, name="enquiry_sent"),
 )
