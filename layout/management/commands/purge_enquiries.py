@@ -30,9 +30,10 @@ def purge(now=None, days=None):
             )
             EnquiryCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
         ids = [enquiry.pk for enquiry in old]
-        # The follow-up history holds no sender's data, but notes and outcomes may name people: it goes too.
-        Enquiry.history.filter(id__in=ids).delete()
         Enquiry.objects.filter(pk__in=ids).delete()  # their queued and sent emails with them (CASCADE)
+        # The follow-up history holds no sender's data, but notes and outcomes may name people: it goes too
+        # (after the deletion, which itself adds a history row).
+        Enquiry.history.filter(id__in=ids).delete()
     return len(ids)
 
 
