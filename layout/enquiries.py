@@ -119,9 +119,8 @@ def subject_kind(record):
 
 def subject_snapshot(record):
     """Both names, kept with the enquiry: the record may be renamed or deleted later."""
-    kind = type(record).__name__.lower()
     zh, en = subject_name(record, "zh-hans"), subject_name(record, "en")
-    return f"{kind}: {zh}" + (f" / {en}" if en and en != zh else "")
+    return zh + (f" / {en}" if en and en != zh else "")
 
 
 def subject_query(record):
@@ -208,6 +207,7 @@ class EnquiryForm(forms.ModelForm):
         help_texts = {"email": gettext_lazy("An email address or a phone number (or both).")}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = EnquiryLanguage.choices
         if not self.is_bound:
@@ -249,6 +249,7 @@ def submit(form, record, request):
     enquiry.cluster = record if isinstance(record, Cluster) else None
     enquiry.scenario = record if isinstance(record, Scenario) else None
     enquiry.project = record if isinstance(record, Project) else None
+    enquiry.subject_type = type(record).__name__.lower()
     enquiry.subject = subject_snapshot(record)[:400]
     enquiry.district = district_of(record)
     enquiry.notice_version = NOTICE_VERSION

@@ -19,7 +19,7 @@ from layout.models import Enquiry, EnquiryCount, EnquiryStatus, OutgoingMail
 from layout.resources import SpreadsheetCSV, SpreadsheetXLSX
 
 PERSONAL_FIELDS = ["organisation", "contact_name", "email", "phone", "country", "message", "language"]
-SUBJECT_FIELDS = ["reference", "created_at", "subject", "district", "notice_version", "consented_at"]
+SUBJECT_FIELDS = ["reference", "created_at", "subject_type", "subject", "district", "notice_version", "consented_at"]
 FOLLOW_UP_FIELDS = ["status", "assignee", "outcome", "internal_notes"]
 
 
@@ -32,6 +32,7 @@ def export_columns(with_personal_data):
     columns = [
         (gettext("reference"), lambda e: e.reference),
         (gettext("received"), lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M")),
+        (gettext("about a"), lambda e: e.get_subject_type_display()),
         (gettext("about"), lambda e: e.subject),
         (gettext("district"), lambda e: str(e.district or "")),
         (gettext("status"), lambda e: e.get_status_display()),
@@ -54,8 +55,7 @@ def enquiry_table(enquiries, with_personal_data):
 
 @admin.register(Enquiry)
 class EnquiryAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "created_at", "subject", "district", "status", "assignee"]
-    list_filter = ["status", "district", "created_at"]
+    list_display = ["reference", "created_at", "subject_type", "subject", "district", "status", "assignee"]
     date_hierarchy = "created_at"
     list_select_related = ["district", "assignee"]
     change_list_template = "admin/layout/enquiry/change_list.html"
@@ -78,6 +78,11 @@ class EnquiryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def get_list_filter(self, request):
+        # A district's office has one district: a choice of sixteen would filter nothing.
+        every_district = roles.editor_district(request.user) is None
+        return ["status", "subject_type", *(["district"] if every_district else []), "created_at"]
 
     def get_search_fields(self, request):
         if roles.may_see_enquirer(request.user):

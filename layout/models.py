@@ -601,6 +601,12 @@ class EnquiryStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class EnquirySubject(models.TextChoices):
+    CLUSTER = "cluster", _("cluster")
+    SCENARIO = "scenario", _("scenario")
+    PROJECT = "project", _("project")
+
+
 class EnquiryLanguage(models.TextChoices):
     CHINESE = "zh-hans", _("Chinese")
     ENGLISH = "en", _("English")
@@ -622,6 +628,7 @@ class Enquiry(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
     )
+    subject_type = models.CharField(_("about a"), max_length=10, choices=EnquirySubject.choices)
     subject = models.CharField(_("about"), max_length=400)
     district = models.ForeignKey(
         District,
@@ -685,7 +692,7 @@ class Enquiry(models.Model):
     def clean(self):
         super().clean()
         if not (self.email or self.phone):
-            raise ValidationError(_("Give an email address or a phone number (or both)."))
+            raise ValidationError({"email": _("Give an email address or a phone number (or both).")})
         if self.status == EnquiryStatus.CLOSED and not self.outcome.strip():
             raise ValidationError({"outcome": _("Say what came of the enquiry before closing it.")})
 

@@ -152,7 +152,7 @@ def test_scenario_and_project_enquiries_go_to_their_district(layout_data, client
 @pytest.mark.parametrize(
     "changes, field",
     [
-        ({"email": "", "phone": ""}, None),
+        ({"email": "", "phone": ""}, "email"),
         ({"email": "not-an-address"}, "email"),
         ({"email": "", "phone": "call me"}, "phone"),
         ({"consent": None}, "consent"),
@@ -166,7 +166,7 @@ def test_invalid_enquiry_is_shown_again_with_the_reason(layout_data, client, cha
     response = client.post(form_url(cluster=cluster.slug), fields(**changes))
     assert response.status_code == 400
     form = response.context["form"]
-    assert (field in form.errors) if field else form.non_field_errors()
+    assert field in form.errors
     assert not Enquiry.objects.exists() and not mail.outbox
     assert 'value="Acme Robotics GmbH"' in response.content.decode() or field == "organisation"
 

@@ -21,6 +21,7 @@ def enquiry_about(cluster, **fields):
     values = {
         "reference": enquiries.new_reference(),
         "cluster": cluster,
+        "subject_type": "cluster",
         "subject": enquiries.subject_snapshot(cluster),
         "district": cluster.district,
         "organisation": "Acme Robotics GmbH",
