@@ -309,3 +309,18 @@ def test_district_address_is_not_in_the_public_api(layout_data, client):
     district.save()
     for url in ("/api/v1/districts.geojson", "/api/v1/clusters.geojson"):
         assert "invest@jiading.example" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_form_and_sent_pages_are_never_cached(layout_data, client):
+    cluster = cluster_in(JIADING)
+    url = form_url(cluster=cluster.slug)
+    first, second = Client().get(url), Client().get(url)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first.content.decode()).group(1) != token.search(second.content.decode()).group(1)
+    assert "no-store" in first["Cache-Control"] and "ETag" not in first
+    sent = client.get(client.post(url, fields())["Location"])
+    assert sent.status_code == 200 and "no-store" in sent["Cache-Control"]
+    # A second reader's post is their own enquiry, not an answer kept from the first.
+    assert client.post(url, fields(organisation="Second Reader Ltd")).status_code == 302
+    assert set(Enquiry.objects.values_list("organisation", flat=True)) == {"Acme Robotics GmbH", "Second Reader Ltd"}
