@@ -206,7 +206,13 @@ class District(SeededModel):
     name_en = models.CharField(_("English name"), max_length=50)
     boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary])
     boundary_source = source_field("district_boundaries", _("boundary source"))
-    enquiry_email = enquiry_email_field(_("The district investment office's address for investors' enquiries."))
+    enquiry_email = enquiry_email_field(
+        _(
+            "The district investment office's address for investors' enquiries: new enquiries are announced "
+            "there, and investors read it in the privacy notice as the address to write to. Use an office's "
+            "address, not a person's."
+        )
+    )
 
     history = change_history()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from layout.models import District, Enquiry, Scenario
 from layout.roles import DISTRICT_EDITOR, ensure_roles
+from tests.browser.axe import axe_violations
 from tests.conftest import make_official
 from tests.unit.conftest import JIADING, authenticator, current_code
 
@@ -70,9 +71,11 @@ def test_should_send_an_enquiry_and_follow_it_up(open_visit, live_server, scenar
     assert page.inner_text(".enquiry-subject-name") == cluster.name_zh
     assert "个人信息保护法" in page.inner_text(".privacy-notice")
     assert page.input_value("#id_language") == "zh-hans"
+    assert axe_violations(page) == []
     page.click(".enquiry-send")  # without the consent tick
     page.wait_for_selector(".consent .error")
     assert "请勾选同意" in page.inner_text(".consent .error")
+    assert axe_violations(page) == []
     assert not Enquiry.objects.exists()
     # The form comes back as a refused request (400) with the reason: the one problem this visit provoked.
     assert list(investor.take_problems()["failed requests"]) == [
