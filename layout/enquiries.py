@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layout import mail_queue
-from layout.models import Cluster, Enquiry, EnquiryLanguage, Project, Scenario
+from layout.models import Cluster, Enquiry, EnquiryCount, EnquiryLanguage, Project, Scenario
 
 # The privacy notice a reader accepts (PIPL arts. 13, 14, 17, 19): who receives the enquiry, why, how long
 # it is kept and how to have it deleted. Its text is fixed per version, in both languages, so that an
@@ -327,3 +328,34 @@ def sent_from(token):
     except signing.BadSignature:
         raise Http404("Unknown enquiry.") from None
     return SimpleNamespace(reference=value.get("reference", ""), subject=value.get("subject", ""))
+
+
+# ---- Erasing one: past the retention period, or when its sender asks ----
+
+
+def erase(queryset):
+    """Delete the enquiries (their personal data), with their emails and follow-up history, adding each to the
+    anonymous counts per month, subject, district and status. Returns how many were deleted."""
+    with transaction.atomic():
+        # of=self: PostgreSQL refuses to lock the nullable outer joins of select_related.
+        doomed = list(queryset.select_for_update(of=("self",)).select_related("scenario", "project").order_by("pk"))
+        for enquiry in doomed:
+            cluster_id = (
+                enquiry.cluster_id
+                or (enquiry.scenario.cluster_id if enquiry.scenario else None)
+                or (enquiry.project.cluster_id if enquiry.project else None)
+            )
+            count, _created = EnquiryCount.objects.get_or_create(
+                month=timezone.localtime(enquiry.created_at).date().replace(day=1),
+                cluster_id=cluster_id,
+                district_id=enquiry.district_id,
+                subject=enquiry.subject,
+                status=enquiry.status,
+            )
+            EnquiryCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
+        ids = [enquiry.pk for enquiry in doomed]
+        Enquiry.objects.filter(pk__in=ids).delete()  # their queued and sent emails with them (CASCADE)
+        # The follow-up history holds no sender's data, but notes and outcomes may name people: it goes too
+        # (after the deletion, which itself adds a history row).
+        Enquiry.history.filter(id__in=ids).delete()
+    return len(ids)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from layout import mail_queue, roles
+from layout import enquiries, mail_queue, roles
 from layout.models import Enquiry, EnquiryCount, EnquiryStatus, OutgoingMail
 from layout.resources import SpreadsheetCSV, SpreadsheetXLSX
 
@@ -179,6 +179,13 @@ class EnquiryAdmin(SimpleHistoryAdmin):
         response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp}.{file_format}"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+    # Deleting an enquiry (its sender asked) erases it as the retention period would: history too, counted.
+    def delete_model(self, request, obj):
+        enquiries.erase(Enquiry.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        enquiries.erase(queryset)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

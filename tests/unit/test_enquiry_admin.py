@@ -203,3 +203,16 @@ def test_backup_leaves_personal_data_out_unless_asked(two_districts, tmp_path):
     # Restoring either brings back the layout and leaves the enquiries as they are.
     backup.restore(backup.read(full))
     assert Enquiry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_deleting_an_enquiry_on_request_erases_its_history_and_counts_it(two_districts):
+    enquiry = two_districts["jiading_enquiry"]
+    client = two_districts["jiading"]
+    data = change_form_data(client.get(change_url(enquiry)))
+    client.post(change_url(enquiry), dict(data, status=EnquiryStatus.IN_PROGRESS, internal_notes="Erika's cousin"))
+    response = client.post(reverse("admin:layout_enquiry_delete", args=[enquiry.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Enquiry.objects.filter(pk=enquiry.pk).exists()
+    assert not Enquiry.history.filter(id=enquiry.pk).exists()
+    assert EnquiryCount.objects.get(cluster=enquiry.cluster).status == EnquiryStatus.IN_PROGRESS
