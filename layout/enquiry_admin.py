@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,7 +32,7 @@ def export_columns(with_personal_data):
     columns = [
         (gettext("reference"), lambda e: e.reference),
         (gettext("received"), lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M")),
-        (gettext("about a"), lambda e: e.get_subject_type_display()),
+        (gettext("subject type"), lambda e: e.get_subject_type_display()),
         (gettext("about"), lambda e: e.subject),
         (gettext("district"), lambda e: str(e.district or "")),
         (gettext("status"), lambda e: e.get_status_display()),
@@ -55,7 +55,7 @@ def enquiry_table(enquiries, with_personal_data):
 
 @admin.register(Enquiry)
 class EnquiryAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "created_at", "subject_type", "subject", "district", "status", "assignee"]
+    list_display = ["reference", "created_at", "subject_type", "subject_name", "status", "assignee"]
     date_hierarchy = "created_at"
     list_select_related = ["district", "assignee"]
     change_list_template = "admin/layout/enquiry/change_list.html"
@@ -78,6 +78,17 @@ class EnquiryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def get_list_display(self, request):
+        if roles.editor_district(request.user) is None:
+            return [*self.list_display[:4], "district", *self.list_display[4:]]
+        return self.list_display
+
+    @admin.display(description=_("about"), ordering="subject")
+    def subject_name(self, enquiry):
+        """The subject in the official's language (the snapshot holds "Chinese / English")."""
+        chinese, _separator, english = enquiry.subject.partition(" / ")
+        return chinese if translation.get_language() == "zh-hans" or not english else english
 
     def get_list_filter(self, request):
         # A district's office has one district: a choice of sixteen would filter nothing.

@@ -634,7 +634,7 @@ class Enquiry(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
     )
-    subject_type = models.CharField(_("about a"), max_length=10, choices=EnquirySubject.choices)
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=EnquirySubject.choices)
     subject = models.CharField(_("about"), max_length=400)
     district = models.ForeignKey(
         District,

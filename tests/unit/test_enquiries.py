@@ -324,3 +324,18 @@ def test_form_and_sent_pages_are_never_cached(layout_data, client):
     # A second reader's post is their own enquiry, not an answer kept from the first.
     assert client.post(url, fields(organisation="Second Reader Ltd")).status_code == 302
     assert set(Enquiry.objects.values_list("organisation", flat=True)) == {"Acme Robotics GmbH", "Second Reader Ltd"}
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(layout_data, settings):
+    settings.HTTPS = True
+    url = form_url(cluster=cluster_in(JIADING).slug)
+    proxy = {"REMOTE_ADDR": "10.0.0.1", "secure": True}
+    # A robot varying the X-Forwarded-For it sends still comes through the proxy from one address.
+    answers = [
+        Client().post(url, fields(), HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9", **proxy).status_code
+        for n in range(7)
+    ]
+    assert answers.count(429) == 2
+    # Another visitor behind the same proxy is not held back.
+    assert Client().post(url, fields(), HTTP_X_FORWARDED_FOR="198.51.100.10", **proxy).status_code == 302
