@@ -339,3 +339,13 @@ def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(layout_data
     assert answers.count(429) == 2
     # Another visitor behind the same proxy is not held back.
     assert Client().post(url, fields(), HTTP_X_FORWARDED_FOR="198.51.100.10", **proxy).status_code == 302
+
+
+@pytest.mark.django_db
+def test_embedded_map_offers_the_form_in_a_new_tab(layout_data, client):
+    cluster = cluster_in(JIADING)
+    page = client.get("/embed/?lang=zh-hans").content.decode()
+    link = re.search(rf'<a class="cluster-enquiry" href="([^"]+\?cluster={cluster.slug})" target="_blank"', page)
+    assert link, "each cluster of the embedded list links to its enquiry form"
+    assert link.group(1).startswith("/zh-hans/enquiry/")
+    assert client.get(link.group(1)).status_code == 200

@@ -216,3 +216,12 @@ def test_deleting_an_enquiry_on_request_erases_its_history_and_counts_it(two_dis
     assert not Enquiry.objects.filter(pk=enquiry.pk).exists()
     assert not Enquiry.history.filter(id=enquiry.pk).exists()
     assert EnquiryCount.objects.get(cluster=enquiry.cluster).status == EnquiryStatus.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_export_filtered_to_another_district_gives_nothing_of_it(two_districts):
+    other = two_districts["xuhui_enquiry"]
+    url = reverse("admin:layout_enquiry_export_csv") + f"?district__id__exact={other.district_id}"
+    response = two_districts["jiading"].get(url)
+    assert other.reference not in response.content.decode("utf-8-sig")
+    assert "xu@hui.example" not in response.content.decode("utf-8-sig")
