@@ -450,7 +450,15 @@ class DistrictAdmin(GeometryAdminMixin, LayoutAdmin):
     geometry_fields = {"boundary": geometry.POLYGONAL}
     list_display = ["adcode", "name_zh", "name_en", "has_boundary"]
     search_fields = ["adcode", "name_zh", "name_en"]
-    fields = ["adcode", "name_zh", "name_en", "boundary", ("boundary_file", "boundary_datum"), "boundary_source"]
+    fields = [
+        "adcode",
+        "name_zh",
+        "name_en",
+        "boundary",
+        ("boundary_file", "boundary_datum"),
+        "boundary_source",
+        "enquiry_email",
+    ]
 
     @admin.display(boolean=True, description=_("boundary"))
     def has_boundary(self, district):
@@ -579,6 +587,7 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
             {"fields": ["anchor", "anchor_description", "anchor_description_zh", "anchor_source", "anchor_confidence"]},
         ),
         (_("Sources"), {"fields": ["sources"]}),
+        (_("Enquiries"), {"fields": ["enquiry_email"]}),
     ]
 
     @admin.display(description=_("space"), ordering="space_m2")

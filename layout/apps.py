@@ -19,7 +19,7 @@ class LayoutConfig(AppConfig):
 
     def ready(self):
         # Registers the checks, the event log's receivers and its admin; the data version follows every change.
-        from layout import checks, security_admin, security_log  # noqa: F401
+        from layout import checks, enquiry_admin, security_admin, security_log  # noqa: F401
         from layout.data_version import connect_signals
         from layout.second_factor import hide_device_admins
 

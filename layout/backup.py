@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from layout import edits
-from layout.models import Cluster, District, Edition, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import Cluster, District, Edition, Enquiry, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 FORMAT = "shanghai-layout-backup"
 # 2: the editions, and the edition of each cluster, scenario, project and headline figure.
@@ -36,26 +36,34 @@ class BackupError(ValueError):
     """A backup file that cannot be restored, with what is wrong; nothing has been changed."""
 
 
-def dump():
-    """The backup as a JSON-able dict: every field of every layout record, many-to-many included."""
+def dump(with_personal_data=False):
+    """The backup as a JSON-able dict: every field of every layout record, many-to-many included. Investors'
+    enquiries hold personal data: only `with_personal_data` adds them (a section that restoring leaves
+    alone), and the backup says which it is."""
     records = []
     counts = {}
     for model in MODELS:
         objects = model._default_manager.order_by("pk")
         records.extend(serializers.serialize("python", objects))
         counts[model._meta.label] = objects.count()
-    return {
+    data = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created_at": timezone.now().isoformat(),
+        "personal_data": with_personal_data,
         "counts": counts,
         "records": records,
     }
+    if with_personal_data:
+        enquiries = Enquiry.objects.order_by("pk")
+        data["enquiries"] = serializers.serialize("python", enquiries)
+        data["counts"][Enquiry._meta.label] = enquiries.count()
+    return data
 
 
-def write(path):
+def write(path, with_personal_data=False):
     path = Path(path)
-    text = json.dumps(dump(), cls=ExactJSONEncoder, ensure_ascii=False, indent=1)
+    text = json.dumps(dump(with_personal_data), cls=ExactJSONEncoder, ensure_ascii=False, indent=1)
     if path.suffix == ".gz":
         with gzip.open(path, "wt", encoding="utf-8") as out:
             out.write(text)

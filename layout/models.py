@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -87,6 +87,11 @@ def source_field(related_name, verbose_name=_("source")):
         on_delete=models.PROTECT,
         related_name=related_name,
     )
+
+
+def enquiry_email_field(help_text):
+    """An office's address for investors' enquiries, filled in by officials (never invented by the seeds)."""
+    return models.EmailField(_("address for enquiries"), blank=True, help_text=help_text)
 
 
 def change_history(**kwargs):
@@ -201,6 +206,13 @@ class District(SeededModel):
     name_en = models.CharField(_("English name"), max_length=50)
     boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary])
     boundary_source = source_field("district_boundaries", _("boundary source"))
+    enquiry_email = enquiry_email_field(
+        _(
+            "The district investment office's address for investors' enquiries: new enquiries are announced "
+            "there, and investors read it in the privacy notice as the address to write to. Use an office's "
+            "address, not a person's."
+        )
+    )
 
     history = change_history()
 
@@ -413,6 +425,9 @@ class Cluster(PublishedModel, SeededModel):
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="clusters")
+    enquiry_email = enquiry_email_field(
+        _("Where this cluster's enquiries go instead of its district's address. Empty = the district's.")
+    )
 
     history = change_history(m2m_fields=["other_chains", "sources"])
 
@@ -693,3 +708,163 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.token} ({self.changed_at.isoformat()})"
+
+
+# ---- Investors' enquiries (layout.enquiries): routed to the district, followed up in the admin ----
+
+
+class EnquiryStatus(models.TextChoices):
+    NEW = "new", _("new")
+    IN_PROGRESS = "in-progress", _("in progress")
+    CLOSED = "closed", _("closed")
+
+
+class EnquirySubject(models.TextChoices):
+    CLUSTER = "cluster", _("cluster")
+    SCENARIO = "scenario", _("scenario")
+    PROJECT = "project", _("project")
+
+
+class EnquiryLanguage(models.TextChoices):
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")
+
+
+class Enquiry(models.Model):
+    """An investor's enquiry about a cluster, a scenario or a project, sent from the public pages."""
+
+    # Shown to the reader: random, so that one reference tells nothing of the others.
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    # What it is about. The records may be deleted later: the snapshot keeps what the reader saw.
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
+    )
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
+    )
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=EnquirySubject.choices)
+    subject = models.CharField(_("about"), max_length=400)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+        help_text=_("The district whose investment office answers it."),
+    )
+    # Personal data: removed by `manage.py purge_enquiries` after LAYOUT_ENQUIRY_RETENTION_DAYS.
+    organisation = models.CharField(_("organisation"), max_length=200)
+    contact_name = models.CharField(_("contact name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()./-]{5,30}$",
+                _("Give the phone number in digits, with the country code if outside China, e.g. +86 21 1234 5678."),
+            )
+        ],
+    )
+    country = models.CharField(_("country or region"), max_length=100)
+    message = models.TextField(_("message"), max_length=4000)
+    language = models.CharField(_("preferred language"), max_length=7, choices=EnquiryLanguage.choices)
+    # The privacy notice the reader accepted, and when (PIPL art. 14: consent to what was shown).
+    notice_version = models.CharField(_("privacy notice accepted"), max_length=20, editable=False)
+    consented_at = models.DateTimeField(_("consent given"), editable=False)
+    # The follow-up by the district's office.
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnquiryStatus.choices, default=EnquiryStatus.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_enquiries",
+    )
+    outcome = models.TextField(_("outcome"), blank=True, help_text=_("What came of it, e.g. “became project …”."))
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Seen only by officials."))
+
+    # The follow-up's history; the sender's personal data is not copied into it (purging removes it once).
+    history = HistoricalRecords(
+        excluded_fields=["organisation", "contact_name", "email", "phone", "country", "message"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        permissions = [("view_enquirer", _("Can see who sent an enquiry (personal data)"))]
+
+    def __str__(self):
+        return f"{self.reference} · {self.subject}"
+
+    def clean(self):
+        super().clean()
+        if not (self.email or self.phone):
+            raise ValidationError({"email": _("Give an email address or a phone number (or both).")})
+        if self.status == EnquiryStatus.CLOSED and not self.outcome.strip():
+            raise ValidationError({"outcome": _("Say what came of the enquiry before closing it.")})
+
+    def office_email(self):
+        """Where the new-enquiry email goes: the cluster's address, else its district's ('' if none)."""
+        cluster = self.cluster or (self.scenario and self.scenario.cluster) or (self.project and self.project.cluster)
+        if cluster is not None and cluster.enquiry_email:
+            return cluster.enquiry_email
+        return self.district.enquiry_email if self.district else ""
+
+
+class EnquiryCount(models.Model):
+    """Anonymous counts of enquiries whose personal data was removed: per month, subject, district, status."""
+
+    month = models.DateField(_("month"))
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("about"), max_length=400)
+    status = models.CharField(_("status"), max_length=12, choices=EnquiryStatus.choices)
+    count = models.PositiveIntegerField(_("enquiries"), default=0)
+
+    class Meta:
+        ordering = ["-month", "subject"]
+        verbose_name = _("enquiry count")
+        verbose_name_plural = _("enquiry counts")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.subject} · {self.get_status_display()}: {self.count}"
+
+
+class OutgoingMail(models.Model):
+    """An email waiting to be sent, or sent: a mail server that fails loses nothing (`manage.py send_queued_mail`)."""
+
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    enquiry = models.ForeignKey(
+        Enquiry, verbose_name=_("enquiry"), null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    )
+    to = models.CharField(_("to"), max_length=254)
+    reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -4,7 +4,19 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import (
+    Cluster,
+    District,
+    EditorProfile,
+    Enquiry,
+    EnquiryCount,
+    HeadlineFigure,
+    IndustryChain,
+    OutgoingMail,
+    Project,
+    Scenario,
+    Source,
+)
 
 CITY_EDITOR = "city editor"
 DISTRICT_EDITOR = "district editor"
@@ -42,6 +54,35 @@ ROLES = {
         (EditorProfile, "edit_every_district"),
     ],
 }
+
+# Investors' enquiries: the district offices (and the city's) follow them up and see who sent them;
+# reviewers see what they are about and their status, not the sender's personal data.
+ENQUIRER = "layout.view_enquirer"
+ROLES[CITY_EDITOR] += [
+    *_codenames((Enquiry,), ("view", "change", "delete")),
+    (Enquiry, "view_enquirer"),
+    *_codenames((EnquiryCount, OutgoingMail), ("view",)),
+]
+ROLES[DISTRICT_EDITOR] += [
+    *_codenames((Enquiry,), ("view", "change", "delete")),
+    (Enquiry, "view_enquirer"),
+    *_codenames((EnquiryCount,), ("view",)),
+]
+ROLES[REVIEWER] += [*_codenames((Enquiry,), ("view", "change")), *_codenames((EnquiryCount,), ("view",))]
+
+
+def enquiry_scope(queryset, user):
+    """The enquiries (or their anonymous counts) a user may see: their district's, or every one."""
+    district = editor_district(user)
+    if district is None:
+        return queryset
+    if district is False:
+        return queryset.none()
+    return queryset.filter(district=district)
+
+
+def may_see_enquirer(user):
+    return user.has_perm(ENQUIRER)
 
 
 def ensure_roles():

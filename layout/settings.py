@@ -373,3 +373,27 @@ CONTENT_SECURITY_POLICY = {
 # Exported text that a spreadsheet would run as a formula is written as text (layout.resources'
 # formats: an Excel text cell, a CSV cell with a leading apostrophe that the import takes off again).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# ---- Investors' enquiries (layout/enquiries.py) ----
+# How long an enquiry's personal data is kept: `manage.py purge_enquiries` (run daily from cron) removes it
+# after this many days and keeps anonymous counts. The privacy notice states it.
+LAYOUT_ENQUIRY_RETENTION_DAYS = int(os.environ.get("LAYOUT_ENQUIRY_RETENTION_DAYS", "730"))
+# A form sent sooner than this after the page was opened is a robot's.
+LAYOUT_ENQUIRY_MIN_SECONDS = int(os.environ.get("LAYOUT_ENQUIRY_MIN_SECONDS", "3"))
+# Posts of the form per address (django-ratelimit, in the shared cache; the address itself is never stored).
+LAYOUT_ENQUIRY_RATE = os.environ.get("LAYOUT_ENQUIRY_RATE", "5/m")
+RATELIMIT_USE_CACHE = "default"
+# Emails (acknowledgements, new-enquiry notices) are queued in the database and sent by
+# `manage.py send_queued_mail` (cron, every minute): a mail server that is down loses nothing.
+# EMAIL_URL-like settings: DJANGO_EMAIL_HOST (empty: mails are printed to the console instead), _PORT,
+# _HOST_USER, _HOST_PASSWORD, _USE_TLS; DJANGO_DEFAULT_FROM_EMAIL.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "enquiries@localhost")

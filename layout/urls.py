@@ -39,6 +39,10 @@ edition_pages = [
 # /zh-hans/… and /en/…: a shared link opens in the language it was shared in. An address
 # without a prefix (such as /) is redirected by LocaleMiddleware to the visitor's language.
 urlpatterns += i18n_patterns(
+    # An investor's enquiry about ?cluster=<slug>, ?scenario=<id> or ?project=<id>, and its receipt (not of an
+    # edition: the subject names its own record).
+    path("enquiry/", views.enquiry_new, name="enquiry_new"),
+    path("enquiry/sent/", views.enquiry_sent, name="enquiry_sent"),
     path("<int:year>/", include(edition_pages)),
     path("", include(edition_pages)),
 )

@@ -1,10 +1,17 @@
 """Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
 is built once per data version (layout.answer_cache)."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
-from layout import answer_cache, editions, embed, geojson, pages
+from layout import answer_cache, editions, embed, enquiries, geojson, pages
 
 
 @answer_cache.cached_answer
@@ -88,3 +95,40 @@ def cluster_compare(request, edition):
     # Fewer than two is a step on the way (the form is there to add more); more than four or an
     # unknown cluster is a request that cannot be answered.
     return render(request, "layout/cluster_compare.html", context, status=400 if context["refused"] else 200)
+
+
+# The enquiry form is never cached: it carries the visitor's CSRF token and a fresh "form opened at" time.
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_new(request):
+    record = enquiries.subject_from(request.GET)
+    if request.method != "POST":
+        form = enquiries.EnquiryForm()
+    else:
+        if is_ratelimited(
+            request, group="enquiry", key=enquiries_address, rate=settings.LAYOUT_ENQUIRY_RATE, increment=True
+        ):
+            return render(request, "layout/enquiry_refused.html", {"too_many": True}, status=429)
+        form = enquiries.EnquiryForm(request.POST)
+        if form.is_robot():
+            return render(request, "layout/enquiry_refused.html", {"too_many": False}, status=400)
+        if form.is_valid():
+            enquiry = enquiries.submit(form, record, request)
+            return redirect(reverse("enquiry_sent") + "?" + urlencode({"r": enquiries.sent_token(enquiry)}))
+        form = enquiries.fresh_form(form)
+    context = {
+        "form": form,
+        "subject": enquiries.subject_context(record),
+        "notice": enquiries.notice(record),
+        "notice_version": enquiries.NOTICE_VERSION,
+    }
+    return render(request, "layout/enquiry_form.html", context, status=400 if form.errors else 200)
+
+
+def enquiries_address(group, request):
+    return enquiries.client_address(request)
+
+
+@never_cache
+def enquiry_sent(request):
+    return render(request, "layout/enquiry_sent.html", {"sent": enquiries.sent_from(request.GET.get("r", ""))})

@@ -15,11 +15,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="Where to write (default: layout-backup-<date-time>.json)")
+        parser.add_argument(
+            "--with-personal-data",
+            action="store_true",
+            help="Also write the investors' enquiries (names, contacts, messages: personal data, which the "
+            "backup then says it holds; keep such a file as carefully as the database). Default: left out.",
+        )
 
     def handle(self, *args, **options):
         path = options["file"] or f"layout-backup-{timezone.localtime():%Y%m%d-%H%M%S}.json"
-        path = backup.write(path)
+        path = backup.write(path, with_personal_data=options["with_personal_data"])
         if options["verbosity"]:
-            counts = backup.read(path)["counts"]
-            summary = ", ".join(f"{count} {label.split('.')[-1]}" for label, count in counts.items())
-            self.stdout.write(f"Backed up to {path}: {summary}.")
+            data = backup.read(path)
+            summary = ", ".join(f"{count} {label.split('.')[-1]}" for label, count in data["counts"].items())
+            personal = (
+                "It holds personal data (enquiries)."
+                if data["personal_data"]
+                else "No personal data (enquiries left out)."
+            )
+            self.stdout.write(f"Backed up to {path}: {summary}. {personal}")
