@@ -302,6 +302,8 @@ def map_sources(preview=None):
     return {
         "clustersUrl": reverse("map_cluster_geojson") + ("?preview=1" if preview else ""),
         "districtsUrl": districts_url(),
+        # Where the map tells what a reader opens, searches and filters (layout.beacon); not from a preview.
+        "noteUrl": None if preview else reverse("map_noted"),
     }
 
 

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every answer (django-csp), with the tile hosts of the basemaps offered.
     "layout.content_policy.ContentPolicyMiddleware",
     "layout.static_files.StaticFilesMiddleware",
+    # Counts what investors look at (layout.visits): outside every cache, so cached answers count too.
+    "layout.visits.VisitCountingMiddleware",
     # Pages carry the district map as JSON (~200 KB): compressed they are a fifth of that on a phone.
     # Django's GZipMiddleware pads its output against BREACH; answers already compressed pass through.
     "django.middleware.gzip.GZipMiddleware",
@@ -370,3 +372,20 @@ CONTENT_SECURITY_POLICY = {
 # Exported text that a spreadsheet would run as a formula is written as text (layout.resources'
 # formats: an Excel text cell, a CSV cell with a leading apostrophe that the import takes off again).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# ---- What investors look at (layout.analytics): counted per day, no cookie, no address, no third party ----
+# Off: nothing is counted (the map's beacon is still answered). The counters live in their own cache (same
+# backend as CACHE_URL, so several app servers share them on Redis) and reach the database every
+# LAYOUT_COUNT_FLUSH_SECONDS, so no request writes to it; a crash loses at most that many seconds of counts.
+LAYOUT_COUNT_VISITS = env_bool("LAYOUT_COUNT_VISITS", True)
+LAYOUT_COUNT_FLUSH_SECONDS = float(os.environ.get("LAYOUT_COUNT_FLUSH_SECONDS", "10"))
+CACHES["counts"] = {
+    **cache_from_url(os.environ.get("CACHE_URL", "locmem://")),
+    "KEY_PREFIX": "counts",
+    # Local memory: its own store, large enough that the page cache's culling never drops a counter.
+    **(
+        {"LOCATION": "layout-counts", "OPTIONS": {"MAX_ENTRIES": 20000}}
+        if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+        else {}
+    ),
+}
