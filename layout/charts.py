@@ -4,7 +4,7 @@ template draws the rectangles these functions place."""
 from datetime import timedelta
 
 # Width and height of a chart's drawing area in SVG units (the SVG scales to its box).
-DAILY_WIDTH, DAILY_HEIGHT = 720, 160
+DAILY_WIDTH, DAILY_HEIGHT = 720, 110
 AXIS = 24
 
 
@@ -31,12 +31,12 @@ def daily_columns(by_day, start, end):
                 "height": height,
             }
         )
-    labelled = {0, len(days) - 1, (len(days) - 1) // 2}
-    labels = [
-        {"text": day.strftime("%m-%d"), "x": round(index * step + step / 2, 1)}
-        for index, day in enumerate(days)
-        if index in labelled
-    ]
+    # The first, middle and last days are named under the axis, the outer ones kept inside the drawing.
+    ends = {0: ("start", 0), len(days) - 1: ("end", DAILY_WIDTH)}
+    labels = []
+    for index in sorted({0, (len(days) - 1) // 2, len(days) - 1}):
+        anchor, x = ends.get(index, ("middle", round(index * step + step / 2, 1)))
+        labels.append({"text": days[index].strftime("%m-%d"), "x": x, "anchor": anchor})
     return {
         "width": DAILY_WIDTH,
         "height": DAILY_HEIGHT + AXIS,

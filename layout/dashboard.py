@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layout import analytics, charts, formats, roles
 from layout.exports import spreadsheet_text
-from layout.models import Cluster, DailyCount, District
+from layout.models import Cluster, DailyCount, District, IndustryChain, ScenarioCategory
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -112,11 +112,17 @@ def named(rows, names):
     return [(str(names.get(key, key)), value) for key, value in rows]
 
 
-def filter_label(key, districts):
+def filter_names():
+    """{"chain:<slug>": name, …} of the choices the map's filters offer, in the reader's language."""
+    names = {f"district:{d.adcode}": formats.localized(d, "name") for d in District.objects.all()}
+    names |= {f"chain:{c.slug}": formats.localized(c, "name") for c in IndustryChain.objects.all()}
+    names |= {f"category:{value}": label for value, label in ScenarioCategory.choices}
+    return names
+
+
+def filter_label(key, names):
     field, _sep, value = key.partition(":")
-    if field == "district" and value in districts:
-        value = districts[value]
-    return f"{FILTER_NAMES.get(field, field)}: {value}"
+    return f"{FILTER_NAMES.get(field, field)}: {names.get(key, value)}"
 
 
 def dashboard_context(start, end, adcode):
@@ -129,7 +135,7 @@ def dashboard_context(start, end, adcode):
     }
     if adcode is not None:
         return context
-    districts = {d.adcode: str(formats.localized(d, "name")) for d in District.objects.all()}
+    names = filter_names()
     searches = analytics.totals_by_key(rows, "search", TOP)
     unfound = analytics.totals_by_key(rows, "search_none", 50)
     context.update(
@@ -141,7 +147,7 @@ def dashboard_context(start, end, adcode):
             "searches": charts.with_bars(searches),
             "unfound": charts.with_bars(unfound),
             "filters": charts.with_bars(
-                [(filter_label(key, districts), value) for key, value in analytics.totals_by_key(rows, "filter", TOP)]
+                [(filter_label(key, names), value) for key, value in analytics.totals_by_key(rows, "filter", TOP)]
             ),
             "downloads": charts.with_bars(analytics.totals_by_key(rows, "download")),
             "api": charts.with_bars(analytics.totals_by_key(rows, "api")),

@@ -597,8 +597,8 @@ class DailyCount(models.Model):
     count = models.PositiveBigIntegerField(_("count"), default=0)
 
     class Meta:
-        verbose_name = _("visits and searches")
-        verbose_name_plural = _("visits and searches")
+        verbose_name = _("daily count")
+        verbose_name_plural = _("What investors look at")
         constraints = [models.UniqueConstraint(fields=["day", "kind", "key", "district"], name="daily_count_unique")]
         indexes = [models.Index(fields=["day", "kind"], name="daily_count_day_kind")]
 
