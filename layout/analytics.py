@@ -93,12 +93,22 @@ def _day_prefix(day):
     return f"layout:counts:{day.isoformat()}"
 
 
+_counters = {}
+
+
 def _counter(day, kind, key, district):
-    digest = hashlib.sha256(f"{kind}\n{key}\n{district}".encode()).hexdigest()[:24]
-    return f"{_day_prefix(day)}:c:{digest}"
+    """The cache key of a counter (remembered: the same few pages are counted all day long)."""
+    name = (day, kind, key, district)
+    counter = _counters.get(name)
+    if counter is None:
+        if len(_counters) > 10000:
+            _counters.clear()
+        digest = hashlib.sha256(f"{kind}\n{key}\n{district}".encode()).hexdigest()[:24]
+        counter = _counters[name] = f"{_day_prefix(day)}:c:{digest}"
+    return counter
 
 
-def count(kind, key="", *, cluster=None, district="", amount=1):
+def count(kind, key="", *, cluster=None, district="", amount=1, day=None):
     """Count one (or `amount`) of `kind` today. `cluster`: a Cluster or its slug (enquiries call
     count("enquiry", cluster=…)). Raises ValueError for a kind or key that cannot be counted.
 
@@ -109,7 +119,7 @@ def count(kind, key="", *, cluster=None, district="", amount=1):
     key = clean_key(kind, key)
     if not settings.LAYOUT_COUNT_VISITS:
         return
-    day = timezone.localdate()
+    day = day or timezone.localdate()
     counter = _counter(day, kind, key, district or "")
     cache = counts_cache()
     try:

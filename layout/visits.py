@@ -9,7 +9,7 @@ from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.core.signals import request_finished
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from layout import analytics
 
@@ -178,8 +178,9 @@ class VisitCountingMiddleware:
         api = found[0][0] in ("api", "download")
         if not counted_visitor(request, api=api):
             return
+        day = timezone.localdate()
         for kind, key in found:
             try:
-                analytics.count(kind, key)
+                analytics.count(kind, key, day=day)
             except ValueError:  # a key that cannot be counted (a slug too long): the rest still is
                 continue

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from layout import analytics
-from layout.models import Cluster
+from layout.models import Cluster, IndustryChain
 from layout.roles import CITY_EDITOR, ensure_roles
 from tests.browser.map_page import map_address, wait_until_still
 from tests.browser.test_should_publish_a_drawn_boundary import PASSWORD, sign_in
@@ -19,6 +19,7 @@ ZHANGJIANG = "zhangjiang-jinqiao-electronic-information"
 # A browser as investors use it: the headless one's own User-Agent says HeadlessChrome, which counts as a bot.
 INVESTOR = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
 NOT_THERE = "quantum banana farm"
+EQUIPMENT = "high-end-equipment"
 
 
 def beacon(page, kind):
@@ -60,6 +61,11 @@ def test_should_count_what_investors_look_at(open_visit, live_server, city_edito
     with beacon(page, "search_none"):
         box.press("Enter")
 
+    # A filter: the high-end equipment chain.
+    with beacon(page, "filter"):
+        page.select_option("#map-filter-form select[name=chain]", EQUIPMENT)
+    wait_until_still(investor)
+
     # A cluster's page.
     investor.goto(reverse("cluster_detail", kwargs={"slug": ZHANGJIANG}).replace("/zh-hans/", "/en/"))
 
@@ -82,3 +88,6 @@ def test_should_count_what_investors_look_at(open_visit, live_server, city_edito
     assert nothing.locator("tbody tr", has_text=NOT_THERE).locator("td").nth(1).inner_text() == "1"
     found = official.page.locator("#searches table").nth(1)
     assert found.locator("tbody tr", has_text="zhangjiang").locator("td").nth(1).inner_text() == "1"
+    chain = IndustryChain.objects.get(slug=EQUIPMENT)
+    filters = official.page.locator("#filters tbody tr").all_inner_texts()
+    assert [" ".join(row.split()) for row in filters] == [f"Industry chain: {chain.name_en} 1"]

@@ -1,10 +1,13 @@
 """The map's beacon (layout.beacon): popups, searches and filters counted; anything else refused with a 400,
 never a 500; never cached, no cookie."""
 
+import json
+
 import pytest
 from django.test import Client
 
 from layout.models import Cluster
+from tests.unit.conftest import officials  # noqa: F401
 from tests.unit.counting import BROWSER, counts, stored  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,13 @@ def test_a_bot_is_answered_but_not_counted(layout_data, counts):  # noqa: F811
     response = Client(HTTP_USER_AGENT="Mozilla/5.0 (compatible; bingbot/2.0)").post(URL, {"kind": "search", "key": "a"})
     assert response.status_code == 204
     assert stored() == {}
+
+
+def map_config(client, url):
+    page = client.get(url).content.decode()
+    return json.loads(page.split('<script id="map-config" type="application/json">')[1].split("</script>")[0])
+
+
+def test_the_map_tells_its_beacon_address_but_not_in_an_officials_preview(officials, counts):  # noqa: F811
+    assert map_config(Client(), "/en/")["noteUrl"] == URL
+    assert map_config(officials["city"], "/en/?preview=1")["noteUrl"] is None

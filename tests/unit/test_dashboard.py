@@ -103,3 +103,10 @@ def test_nobody_else_opens_it(layout_data, django_user_model, counts):  # noqa: 
 
 def test_the_admin_index_links_to_it(officials):  # noqa: F811
     assert DASHBOARD in officials["jiading"].get(reverse("admin:index")).content.decode()
+
+
+def test_the_charts_need_no_script_and_no_style_attribute(officials, looked_at):  # noqa: F811
+    text = officials["city"].get(DASHBOARD).content.decode()
+    dashboard = text.split('<div id="content-main" class="dashboard">')[1].split("<footer")[0]
+    assert dashboard.count("<svg") >= 3
+    assert "<script" not in dashboard and "style=" not in dashboard
