@@ -63,3 +63,15 @@ def test_a_flush_is_due_only_every_few_seconds(layout_data, counts, monkeypatch,
     analytics.count("view", "map")
     analytics.flush_when_due()  # within the hour: stays in the cache
     assert DailyCount.objects.get(kind="view").count == 1
+
+
+def test_the_flush_counts_command_writes_what_the_cache_holds(layout_data, counts):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    analytics.count("download", "layout.gpkg", amount=3)
+    out = StringIO()
+    call_command("flush_counts", stdout=out)
+    assert out.getvalue().startswith("3 ")
+    assert DailyCount.objects.get(kind="download").count == 3
