@@ -1,6 +1,8 @@
 """An investor looks around the map (a popup, a search that finds a cluster, one that finds nothing) and opens a
 cluster's page; then a city editor opens the dashboard and finds those views and searches counted."""
 
+from urllib.parse import parse_qs
+
 import pytest
 from django.urls import reverse
 
@@ -25,7 +27,9 @@ EQUIPMENT = "high-end-equipment"
 def beacon(page, kind):
     """Waits for the map's beacon of this kind to be answered while the block runs."""
     return page.expect_response(
-        lambda response: response.url.endswith("/map/noted/") and f"kind={kind}" in (response.request.post_data or "")
+        lambda response: (
+            response.url.endswith("/map/noted/") and parse_qs(response.request.post_data or "").get("kind") == [kind]
+        )
     )
 
 
