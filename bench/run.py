@@ -2,7 +2,8 @@
 
 1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers and a
    static file of similar size served by WhiteNoise, each as a ratio to the static file;
-2. the uncached build time of a cluster page and of a two-cluster comparison at 14 clusters and at 1,400
+2. a cached page with its visit counted and with counting off (LAYOUT_COUNT_VISITS=false);
+3. the uncached build time of a cluster page and of a two-cluster comparison at 14 clusters and at 1,400
    (synthetic clusters in a throwaway database).
 
 Everything runs on a throwaway SQLite database; the project's own database is never touched. Settings:
@@ -61,7 +62,7 @@ def fetch(url, compressed=True):
         return response.status, response.headers, response.read()
 
 
-def wrk(url, idle_probe, seconds=SECONDS):
+def wrk(url, idle_probe, seconds=SECONDS, headers=()):
     """Requests/s, and answers that were not 2xx/3xx or never came, of wrk at CONNECTIONS connections."""
     command = [
         "wrk",
@@ -70,6 +71,7 @@ def wrk(url, idle_probe, seconds=SECONDS):
         f"-d{seconds}s",
         "-H",
         f"Accept-Encoding: {ACCEPT}",
+        *(part for header in headers for part in ("-H", header)),
         "--timeout",
         "10s",
     ]
@@ -150,6 +152,62 @@ def serving(base, cluster_slug):
     return results
 
 
+# A browser's User-Agent: wrk sends none, and a request without one is not counted (layout.visits).
+BROWSER = (
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+)
+
+
+def counting(address, cluster_slug):
+    """Part 2: a cached cluster page, as a browser asks for it, with the visit counted (layout.visits) and with
+    counting switched off (LAYOUT_COUNT_VISITS=false), each on a gunicorn of its own."""
+    path = f"/zh-hans/clusters/{cluster_slug}/"
+    rates = {"counted": [], "not counted": []}
+    # Twice each, alternating, so that a change in the machine's load does not fall on one side only.
+    for label, switch in (("not counted", "false"), ("counted", "true")) * 2:
+        server = start_gunicorn(address, {**os.environ, "LAYOUT_COUNT_VISITS": switch}, WORK / "count.log", WORKERS)
+        try:
+            base = f"http://{address}"
+            fetch(base + path)  # built once, then answered from the cache
+            rate, errors = wrk(base + path, base + path, headers=[BROWSER])
+            rates[label].append(rate)
+        finally:
+            stop(server)
+        if errors:
+            print(f"{path} ({label}): {errors} failed or timed out!")
+    print(f"\nCounting visits: a cached cluster page with a browser's User-Agent, {WORKERS} workers")
+    for label, found in rates.items():
+        runs = ", ".join(f"{rate:.1f}" for rate in found)
+        print(f"{path + ' (' + label + ')':58} {statistics.mean(found):9.1f} req/s (runs: {runs})")
+    ratio = statistics.mean(rates["counted"]) / statistics.mean(rates["not counted"])
+    print(f"{'counted / not counted':58} {ratio:9.2f}")
+    counting_in_process(path)
+    return ratio
+
+
+def counting_in_process(path, rounds=10, batch=100):
+    """The same page through Django's handler in this process, counted and not, in alternating batches (robust
+    to a machine whose load changes between two gunicorn runs): the time counting adds to one answer."""
+    from django.test import override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=BROWSER.split(": ", 1)[1])
+    client.get(path)
+    times = {True: [], False: []}
+    for _ in range(rounds):
+        for switch in (False, True):
+            with override_settings(LAYOUT_COUNT_VISITS=switch):
+                start = time.perf_counter()
+                for _ in range(batch):
+                    client.get(path)
+                times[switch].append((time.perf_counter() - start) / batch)
+    counted, plain = statistics.median(times[True]), statistics.median(times[False])
+    print(
+        f"{'in process, median of ' + str(rounds) + ' batches of ' + str(batch):58} "
+        f"{plain * 1e6:7.0f} µs not counted, {counted * 1e6:7.0f} µs counted ({(counted - plain) * 1e6:+.0f} µs, "
+        f"{counted / plain:.2f}×)"
+    )
+
+
 def build_time(client, path, repeat=3):
     """Median time to build an answer with the cache emptied before each request (uncached)."""
     client.get(path)  # templates compiled, libraries loaded: not what is measured
@@ -191,7 +249,7 @@ def add_synthetic_clusters(total):
 
 
 def build_times():
-    """Part 2: uncached build time of a page about one cluster and of a two-cluster comparison, at ×1 and ×100."""
+    """Part 3: uncached build time of a page about one cluster and of a two-cluster comparison, at ×1 and ×100."""
     from layout.models import Cluster
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
@@ -214,7 +272,7 @@ def build_times():
         print(f"{name:34} {small[name] * 1000:10.1f} ms {large[name] * 1000:12.1f} ms {ratio:7.1f} {target}")
 
 
-def main():
+def main(parts=("serving", "counting", "build")):
     started = time.monotonic()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (`make bench` installs it).")
@@ -226,16 +284,21 @@ def main():
 
     slug = Cluster.objects.filter(is_published=True).order_by("number").first().slug
     address = free_address("BENCH_HOST")
-    server = start_gunicorn(address, os.environ.copy(), WORK / "gunicorn.log", WORKERS)
-    try:
-        serving(f"http://{address}", slug)
-    finally:
-        stop(server)
-    build_times()
+    if "serving" in parts:
+        server = start_gunicorn(address, os.environ.copy(), WORK / "gunicorn.log", WORKERS)
+        try:
+            serving(f"http://{address}", slug)
+        finally:
+            stop(server)
+    if "counting" in parts:
+        counting(address, slug)
+    if "build" in parts:
+        build_times()
     load = os.getloadavg()
     print(f"\n{time.monotonic() - started:.0f} s in all; load average {load[0]:.1f} on {os.cpu_count()} CPUs.")
     shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    # `bench/run.py counting` (or serving, build) measures only those parts.
+    main(sys.argv[1:] or ("serving", "counting", "build"))

@@ -18,8 +18,9 @@ class LayoutConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the checks, the event log's receivers and its admin; the data version follows every change.
-        from layout import checks, enquiry_admin, security_admin, security_log  # noqa: F401
+        # Registers the checks, the event log's receivers and its admin, the enquiries' admin, the dashboard of
+        # what investors look at; the data version follows every change.
+        from layout import checks, dashboard, enquiry_admin, security_admin, security_log  # noqa: F401
         from layout.data_version import connect_signals
         from layout.second_factor import hide_device_admins
 

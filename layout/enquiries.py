@@ -81,7 +81,12 @@ def subject_from(query):
                 clusters = clusters.filter(edition__year=int(query["year"]))
             return clusters.select_related("district").order_by("-edition__year")[:1].get()
         if "scenario" in query:
-            return Scenario.objects.published().filter(edition__is_published=True).select_related("cluster__district").get(pk=int(query["scenario"]))
+            return (
+                Scenario.objects.published()
+                .filter(edition__is_published=True)
+                .select_related("cluster__district")
+                .get(pk=int(query["scenario"]))
+            )
         if "project" in query:
             return (
                 Project.objects.published()

@@ -868,3 +868,26 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class DailyCount(models.Model):
+    """How often investors looked at something on one day (layout.analytics): what, which one, and the
+    district it belongs to. Counts only: no visitor, address, cookie or user agent is ever stored."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("what"), max_length=20)
+    # Which one: a page kind, a cluster's slug, a search's text (normalised, capped), a filter, a file,
+    # an endpoint, an embedding site's origin.
+    key = models.CharField(_("which"), max_length=120, blank=True)
+    # The adcode of the district a cluster belongs to (a district editor sees only their own); "" = city-wide.
+    district = models.CharField(_("district"), max_length=12, blank=True)
+    count = models.PositiveBigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("What investors look at")
+        constraints = [models.UniqueConstraint(fields=["day", "kind", "key", "district"], name="daily_count_unique")]
+        indexes = [models.Index(fields=["day", "kind"], name="daily_count_day_kind")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.key} {self.district}: {self.count}"

@@ -308,6 +308,8 @@ def map_sources(preview=None):
         # The map's address in its edition: the address a reader shares names the year (layout.editions).
         "editionPath": editions.with_year("cluster_map", editions.shown()),
         "districtsUrl": districts_url(),
+        # Where the map tells what a reader opens, searches and filters (layout.beacon); not from a preview.
+        "noteUrl": None if preview else reverse("map_noted"),
     }
 
 
@@ -537,7 +539,9 @@ def compare_found(find, chosen):
     matches |= Q(district__name_en__icontains=find) | Q(district__name_zh__icontains=find)
     if find.isdigit():
         matches |= Q(number=int(find))
-    clusters = Cluster.objects.published().filter(matches, edition=editions.shown()).exclude(pk__in=[c.pk for c in chosen])
+    clusters = (
+        Cluster.objects.published().filter(matches, edition=editions.shown()).exclude(pk__in=[c.pk for c in chosen])
+    )
     return list(clusters.select_related("district").order_by("number")[:COMPARE_FOUND_MOST])
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from layout.models import (
     Cluster,
+    DailyCount,
     District,
     EditorProfile,
     Enquiry,
@@ -42,16 +43,20 @@ ROLES = {
     CITY_EDITOR: [
         *_codenames(CITY_MODELS + DISTRICT_MODELS, ALL),
         (EditorProfile, "edit_every_district"),
+        *_codenames((DailyCount,), ("view",)),
     ],
     DISTRICT_EDITOR: [
         *_codenames(DISTRICT_MODELS, ALL),
         *_codenames((Source,), ("add", "change", "view")),
         *_codenames((District, IndustryChain, HeadlineFigure), ("view",)),
+        # The dashboard of what investors look at: their district's clusters only (layout.dashboard).
+        *_codenames((DailyCount,), ("view",)),
     ],
     REVIEWER: [
         *_codenames(PUBLISHED_MODELS, ("change", "view", "publish")),
         *_codenames(CITY_MODELS, ("view",)),
         (EditorProfile, "edit_every_district"),
+        *_codenames((DailyCount,), ("view",)),
     ],
 }
 

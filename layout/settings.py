@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Counts what investors look at (layout.visits): outside every cache, so cached answers count too.
+    "layout.visits.VisitCountingMiddleware",
     # Public answers from the cache, before everything below (layout.answer_cache): a cached answer costs a
     # query and a cache read. Count page views in a middleware placed before this one.
     "layout.answer_cache.AnswerCacheMiddleware",
@@ -397,3 +399,19 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "enquiries@localhost")
+# ---- What investors look at (layout.analytics): counted per day, no cookie, no address, no third party ----
+# Off: nothing is counted (the map's beacon is still answered). The counters live in their own cache (same
+# backend as CACHE_URL, so several app servers share them on Redis) and reach the database every
+# LAYOUT_COUNT_FLUSH_SECONDS, so no request writes to it; a crash loses at most that many seconds of counts.
+LAYOUT_COUNT_VISITS = env_bool("LAYOUT_COUNT_VISITS", True)
+LAYOUT_COUNT_FLUSH_SECONDS = float(os.environ.get("LAYOUT_COUNT_FLUSH_SECONDS", "10"))
+CACHES["counts"] = {
+    **cache_from_url(os.environ.get("CACHE_URL", "locmem://")),
+    "KEY_PREFIX": "counts",
+    # Local memory: its own store, large enough that the page cache's culling never drops a counter.
+    **(
+        {"LOCATION": "layout-counts", "OPTIONS": {"MAX_ENTRIES": 20000}}
+        if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+        else {}
+    ),
+}

@@ -7,7 +7,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from layout import embed, views
+from layout import beacon, embed, views
 
 # The map for other sites' pages (?lang=, framed by the allowed origins only).
 embed_patterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("oembed/", embed.oembed, name="oembed"),
     # The map page's district basemap when the database no longer matches the released static file.
     path("map/districts.geojson", views.map_district_geojson, name="map_district_geojson"),
+    # What a reader does on the map (popup, search, filter), sent by its script to be counted (layout.analytics).
+    path("map/noted/", beacon.noted, name="map_noted"),
     path("admin/", admin.site.urls),
 ]
 

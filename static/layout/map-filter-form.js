@@ -3,6 +3,7 @@
 import { actions, app } from "./map-app.js";
 import { fill } from "./map-format.js";
 import { clusterMatches, summary } from "./map-filters.js";
+import { note } from "./map-beacon.js";
 
 const FILTER_NAMES = ["chain", "category", "district"];
 
@@ -103,6 +104,7 @@ export function setUpFilterForm() {
   filterForm.addEventListener("change", (event) => {
     const { name, value } = event.target;
     if (!FILTER_NAMES.includes(name)) return;
+    if (value) note("filter", `${name}:${value}`);
     setFilter({ [name]: value });
   });
   filterForm.addEventListener("reset", (event) => {

@@ -4,6 +4,7 @@ import { actions, app } from "./map-app.js";
 import { setUpSearch } from "./map-search.js";
 import { projectMatches } from "./map-filters.js";
 import { setDrawer } from "./map-drawer.js";
+import { noteSearch } from "./map-beacon.js";
 
 export function setUpMapSearch() {
   const input = document.getElementById("map-search-input");
@@ -15,6 +16,7 @@ export function setUpMapSearch() {
     index: app.data.search,
     text: app.text,
     onChoose: (entry) => showFound(entry.target, input),
+    onSettled: (query, found) => noteSearch(query, found > 0),
   });
 }
 

@@ -42,8 +42,19 @@ function resultContent(entry) {
   return parts;
 }
 
-export function setUpSearch({ input, status, results, index, text, onChoose }) {
+// A search has settled when the reader presses Enter, chooses a result, leaves the box, or stops typing
+// for this long: then onSettled(query, found) is told (to count it), not at every letter.
+const SETTLE_MS = 2000;
+
+export function setUpSearch({ input, status, results, index, text, onChoose, onSettled = () => {} }) {
   for (const entry of index) entry.normalisedTerms = entry.terms.map(normalise);
+  let shown = { query: "", found: 0 };
+  let settleTimer = null;
+
+  function settle() {
+    clearTimeout(settleTimer);
+    if (shown.query) onSettled(shown.query, shown.found);
+  }
 
   function clear() {
     results.replaceChildren();
@@ -53,11 +64,15 @@ export function setUpSearch({ input, status, results, index, text, onChoose }) {
 
   function show() {
     const query = input.value.trim();
+    clearTimeout(settleTimer);
     if (!query) {
+      shown = { query: "", found: 0 };
       clear();
       return;
     }
     const found = search(index, query);
+    shown = { query, found: found.length };
+    settleTimer = setTimeout(settle, SETTLE_MS);
     results.replaceChildren(...found.map((entry) => {
       const item = element("li", `search-result result-${entry.kind}`);
       if (entry.target) {
@@ -65,6 +80,7 @@ export function setUpSearch({ input, status, results, index, text, onChoose }) {
         button.type = "button";
         button.append(...resultContent(entry));
         button.addEventListener("click", () => {
+          settle();
           onChoose(entry);
         });
         item.append(button);
@@ -87,12 +103,17 @@ export function setUpSearch({ input, status, results, index, text, onChoose }) {
   }
 
   input.addEventListener("input", show);
+  input.addEventListener("change", settle);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") settle();
+  });
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" && buttons().length) {
       event.preventDefault();
       buttons()[0].focus();
     } else if (event.key === "Enter") {
       event.preventDefault();
+      settle();
       const first = buttons()[0];
       if (first) first.click();
     } else if (event.key === "Escape") {

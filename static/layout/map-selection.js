@@ -3,6 +3,7 @@
 import { actions, app } from "./map-app.js";
 import { clusterMatches } from "./map-filters.js";
 import { drawerHidden, setDrawer } from "./map-drawer.js";
+import { notePopup, popupGone } from "./map-beacon.js";
 
 const L = window.L;
 
@@ -74,6 +75,7 @@ export function popupOpened(slug, popup) {
     }
   }
   container.classList.add("popup-open");
+  notePopup(slug);
   if (app.applying || app.state.cluster === slug) {
     markSelected();
     return;
@@ -90,6 +92,7 @@ export function popupClosed(slug) {
   queueMicrotask(() => {
     const entry = app.overlay.entries.get(slug);
     if (app.state.cluster !== slug || (entry && entry.layer.isPopupOpen())) return;
+    popupGone(slug);
     app.state = { ...app.state, cluster: "", view: actions.currentView() };
     actions.recordStep(app.state);
     markSelected();

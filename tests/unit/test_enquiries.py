@@ -346,7 +346,9 @@ def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(layout_data
 def test_embedded_map_offers_the_form_in_a_new_tab(layout_data, client):
     cluster = cluster_in(JIADING)
     page = client.get("/embed/?lang=zh-hans").content.decode()
-    link = re.search(rf'<a class="cluster-enquiry" href="([^"]+\?cluster={cluster.slug}&amp;year=2025)" target="_blank"', page)
+    link = re.search(
+        rf'<a class="cluster-enquiry" href="([^"]+\?cluster={cluster.slug}&amp;year=2025)" target="_blank"', page
+    )
     assert link, "each cluster of the embedded list links to its enquiry form"
     assert link.group(1).startswith("/zh-hans/enquiry/")
     assert client.get(html.unescape(link.group(1))).status_code == 200

@@ -1,0 +1,25 @@
+"""Helpers of the tests of what investors look at (layout.analytics): a clean counter cache, a browser's
+User-Agent, and the counts as stored after a flush."""
+
+import pytest
+from django.db.models import Sum
+
+from layout import analytics
+from layout.models import DailyCount
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+
+
+@pytest.fixture
+def counts():
+    """The counter cache empty before and after the test (no count leaks into another test's flush)."""
+    analytics.counts_cache().clear()
+    yield
+    analytics.counts_cache().clear()
+
+
+def stored(kind=None):
+    """{(kind, key): count} in DailyCount after a flush of the cache."""
+    analytics.flush()
+    rows = DailyCount.objects.all() if kind is None else DailyCount.objects.filter(kind=kind)
+    return {(row["kind"], row["key"]): row["total"] for row in rows.values("kind", "key").annotate(total=Sum("count"))}
