@@ -4,7 +4,17 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from layout.models import Cluster, District, EditorProfile, HeadlineFigure, IndustryChain, Project, Scenario, Source
+from layout.models import (
+    Cluster,
+    District,
+    Edition,
+    EditorProfile,
+    HeadlineFigure,
+    IndustryChain,
+    Project,
+    Scenario,
+    Source,
+)
 
 CITY_EDITOR = "city editor"
 DISTRICT_EDITOR = "district editor"
@@ -30,16 +40,20 @@ ROLES = {
     CITY_EDITOR: [
         *_codenames(CITY_MODELS + DISTRICT_MODELS, ALL),
         (EditorProfile, "edit_every_district"),
+        # An unpublished edition's titles and dates (a published one only by a reviewer: admin.EditionAdmin).
+        *_codenames((Edition,), ("change", "view")),
     ],
     DISTRICT_EDITOR: [
         *_codenames(DISTRICT_MODELS, ALL),
         *_codenames((Source,), ("add", "change", "view")),
-        *_codenames((District, IndustryChain, HeadlineFigure), ("view",)),
+        *_codenames((District, IndustryChain, HeadlineFigure, Edition), ("view",)),
     ],
     REVIEWER: [
         *_codenames(PUBLISHED_MODELS, ("change", "view", "publish")),
         *_codenames(CITY_MODELS, ("view",)),
         (EditorProfile, "edit_every_district"),
+        # Start, publish and withdraw editions (layout.next_edition.may_manage_editions).
+        *_codenames((Edition,), ("change", "view")),
     ],
 }
 

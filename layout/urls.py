@@ -28,4 +28,6 @@ urlpatterns += i18n_patterns(
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("projects/", views.project_list, name="project_list"),
     path("compare/", views.cluster_compare, name="cluster_compare"),
+    # What changed in an edition since the previous published one.
+    path("<int:year>/changes/", views.edition_changes_page, name="edition_changes"),
 )

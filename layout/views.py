@@ -1,11 +1,12 @@
 """Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
 is built once per data version (layout.answer_cache)."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from layout import answer_cache, embed, geojson, pages
+from layout import answer_cache, edition_changes, embed, geojson, pages
+from layout.models import Edition
 
 
 @answer_cache.cached_answer
@@ -74,3 +75,16 @@ def cluster_compare(request):
     # Fewer than two is a step on the way (the form is there to add more); more than four or an
     # unknown cluster is a request that cannot be answered.
     return render(request, "layout/cluster_compare.html", context, status=400 if context["refused"] else 200)
+
+
+@answer_cache.cached_answer
+def edition_changes_page(request, year):
+    """What changed in an edition since the previous published one; an unpublished edition only in a staff preview."""
+    preview = answer_cache.staff_preview(request)
+    edition = get_object_or_404(Edition, year=year)
+    if not edition.is_published and not preview:
+        raise Http404
+    response = render(request, "layout/edition_changes.html", edition_changes.changes_context(edition, preview))
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
