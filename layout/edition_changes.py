@@ -160,3 +160,15 @@ def changes_context(edition, preview=None):
             preview_year=edition.year if preview else None,
         ),
     }
+
+
+def other_editions(cluster):
+    """The cluster page's list of the same cluster in the other published editions, with their addresses."""
+    return [
+        {
+            "year": other.edition.year,
+            "cluster": other,
+            "url": reverse("cluster_detail", kwargs={"year": other.edition.year, "slug": other.slug}),
+        }
+        for other in same_cluster_elsewhere(cluster)
+    ]
