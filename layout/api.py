@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from layout import answer_cache, exports, formats, geojson, offline_map, openapi, records
+from layout import answer_cache, editions, exports, formats, geojson, offline_map, openapi, records
 from layout.filters import FilterError, LayoutFilter, chains_with_cluster_counts, single_value
 from layout.models import HeadlineFigure, ScenarioCategory, Source
 
@@ -78,7 +78,7 @@ def _allow_any_origin(response, request):
 def open_data(view):
     """Read-only and cross-origin: GET/HEAD served (built once per data version, compressed, conditional:
     layout.answer_cache), OPTIONS answered, the rest refused."""
-    served = answer_cache.cached_answer(view)
+    served = answer_cache.cached_answer(editions.edition_view(view))
 
     # Nothing here changes state, so there is no form to protect: a stray POST gets a plain 405.
     @csrf_exempt
@@ -95,6 +95,8 @@ def open_data(view):
                 response = served(request, *args, **kwargs)
             except FilterError as error:
                 response = error_response(400, error.message, error.parameter, error.value, error.allowed)
+            except Http404:
+                response = error_response(404, _("No published edition of that year."), "year", kwargs.get("year"))
             if response.status_code == 200:
                 patch_cache_control(response, public=True, max_age=getattr(settings, "LAYOUT_OPEN_DATA_MAX_AGE", 60))
         return _allow_any_origin(response, request)
@@ -102,50 +104,62 @@ def open_data(view):
     return wrapped
 
 
-def _answer(query, build, content_type="application/json"):
-    """The body `build()` makes in the asked language (dated and validated by the data version)."""
+def _answer(query, build, content_type="application/json", edition=None):
+    """The body `build()` makes in the asked language (dated and validated by the data version), naming its
+    edition as a top-level member."""
     with translation.override(query.language):
         data = build()
+    if edition is not None:
+        data = {**data, "edition": edition.year}
     response = JsonResponse(data, content_type=content_type, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Content-Language"] = query.language
     return response
 
 
+def pinned(request, name, edition, *args):
+    """The address of `name` as the request asked: with the edition's year if it named one, else without."""
+    if "year" in request.resolver_match.kwargs:
+        return editions.with_year(name, edition, **({"name": args[0]} if args else {}))
+    return reverse(name, args=args)
+
+
 @open_data
-def api_index(request):
+def api_index(request, edition):
     query = ApiQuery.from_request(request)
 
     def build():
         return {
-            "name": _("Shanghai 2025 key industry layout: open data"),
+            "name": _("Shanghai %(year)s key industry layout: open data") % {"year": edition.year},
             "version": openapi.API_VERSION,
-            "openapi": reverse("openapi_document"),
-            "endpoints": {name: reverse(name) for name in openapi.ENDPOINT_NAMES},
-            "downloads": reverse("downloads"),
+            "openapi": pinned(request, "openapi_document", edition),
+            "endpoints": {name: pinned(request, name, edition) for name in openapi.ENDPOINT_NAMES},
+            "downloads": pinned(request, "downloads", edition),
             "licence": exports.licence_text(),
+            "editions": editions.years_published(),
         }
 
-    return _answer(query, build)
+    return _answer(query, build, edition=edition)
 
 
 @open_data
-def openapi_document(request):
+def openapi_document(request, edition):
     query = ApiQuery.from_request(request)
-    return _answer(query, openapi.document)
+    return _answer(query, lambda: openapi.document(edition, pinned="year" in request.resolver_match.kwargs))
 
 
 @open_data
-def district_geojson(request):
+def district_geojson(request, edition):
     query = ApiQuery.from_request(request)
     return _answer(
         query,
         lambda: geojson.district_feature_collection(query.filter.districts(), query.datum),
         GEOJSON,
+        edition,
     )
 
 
 @open_data
-def cluster_geojson(request):
+def cluster_geojson(request, edition):
     query = ApiQuery.from_request(request)
     return _answer(
         query,
@@ -153,54 +167,58 @@ def cluster_geojson(request):
             query.filter.clusters(geojson.clusters_for_map().defer("district__boundary", "seed_values")), query.datum
         ),
         GEOJSON,
+        edition,
     )
 
 
 @open_data
-def scenario_list(request):
+def scenario_list(request, edition):
     query = ApiQuery.from_request(request)
 
     def build():
         scenarios = query.filter.scenarios().select_related("cluster", "source").order_by("cluster__number", "pk")
-        announced = HeadlineFigure.objects.filter(key="scenarios").values_list("value", flat=True).first()
+        announced = (
+            HeadlineFigure.objects.filter(edition=edition, key="scenarios").values_list("value", flat=True).first()
+        )
         return {
             "announced_count": int(announced) if announced is not None else None,
             "categories": [{"key": c.value, "text": str(c.label)} for c in ScenarioCategory],
             "scenarios": [records.scenario_record(s) for s in scenarios],
         }
 
-    return _answer(query, build)
+    return _answer(query, build, edition=edition)
 
 
 @open_data
-def project_list(request):
+def project_list(request, edition):
     query = ApiQuery.from_request(request)
 
     def build():
         projects = query.filter.projects().select_related("cluster__district", "district", "source").order_by("pk")
         return {"projects": [records.project_record(p) for p in projects]}
 
-    return _answer(query, build)
+    return _answer(query, build, edition=edition)
 
 
 @open_data
-def chain_list(request):
+def chain_list(request, edition):
     query = ApiQuery.from_request(request)
 
     def build():
         return {"chains": [records.chain_record(c) for c in chains_with_cluster_counts()]}
 
-    return _answer(query, build)
+    return _answer(query, build, edition=edition)
 
 
 @open_data
-def headline(request):
+def headline(request, edition):
     query = ApiQuery.from_request(request)
 
     def build():
-        return {"figures": [records.headline_record(f) for f in HeadlineFigure.objects.select_related("source")]}
+        figures = HeadlineFigure.objects.filter(edition=edition).select_related("source")
+        return {"figures": [records.headline_record(f) for f in figures]}
 
-    return _answer(query, build)
+    return _answer(query, build, edition=edition)
 
 
 @dataclass(frozen=True)
@@ -267,7 +285,7 @@ DOWNLOADS = {
 
 
 @open_data
-def download(request, name):
+def download(request, name, edition):
     query = ApiQuery.from_request(request)
     export = DOWNLOADS.get(name)
     if export is None:
@@ -275,7 +293,7 @@ def download(request, name):
     with translation.override(query.language):
         body = export.build()
     response = HttpResponse(body, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.FILE_PREFIX}{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_prefix(edition)}{name}"'
     response["Content-Language"] = query.language
     return response
 
@@ -284,7 +302,8 @@ DOWNLOAD_PAGE_NOTES = ("licence", "datum", "not_published", "indicative", "appro
 
 
 @answer_cache.cached_answer
-def downloads(request):
+@editions.edition_view
+def downloads(request, edition):
     language = translation.get_language()
     as_of = exports.data_last_modified()
     return render(
@@ -296,12 +315,12 @@ def downloads(request):
                     "name": d.name,
                     "label": d.label,
                     "description": d.description,
-                    "url": f"{reverse('download', args=[d.name])}?lang={language}",
+                    "url": f"{pinned(request, 'download', edition, d.name)}?lang={language}",
                 }
                 for d in DOWNLOADS.values()
             ],
-            "api_url": reverse("api_index"),
-            "openapi_url": reverse("openapi_document"),
+            "api_url": pinned(request, "api_index", edition),
+            "openapi_url": pinned(request, "openapi_document", edition),
             "licence": exports.licence_text(),
             # For readers: the notes every file carries, without its internal keys, the date in words and
             # the sources named as a reader would cite them.

@@ -162,13 +162,14 @@ def changes_context(edition, preview=None):
     }
 
 
-def other_editions(cluster):
-    """The cluster page's list of the same cluster in the other published editions, with their addresses."""
+def other_editions(elsewhere):
+    """The cluster page's list of the same cluster in the other published editions (`elsewhere`, from
+    same_cluster_elsewhere), with their addresses."""
     return [
         {
             "year": other.edition.year,
             "cluster": other,
             "url": reverse("cluster_detail", kwargs={"year": other.edition.year, "slug": other.slug}),
         }
-        for other in same_cluster_elsewhere(cluster)
+        for other in elsewhere
     ]

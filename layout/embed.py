@@ -6,7 +6,7 @@ from functools import wraps
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
-from django.http import JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from layout import answer_cache, formats, map_data, pages
-from layout.context_processors import LANGUAGE_SELF_NAMES
+from layout import answer_cache, editions, formats, map_data, pages
+from layout.context_processors import LANGUAGE_SELF_NAMES, site_title
 from layout.filters import FilterError, single_value
 from layout.models import Cluster, District, IndustryChain, ScenarioCategory
 
@@ -241,7 +241,7 @@ def embed_error(request, status, message, error=None):
 @embeddable
 @require_safe
 @answer_cache.cached_answer
-def embed_map(request, slug=None):
+def embed_map(request, slug=None, year=None):
     allowed = allowed_origins()
     try:
         options = EmbedOptions.from_query(request.GET, allowed, own_origin(request))
@@ -250,7 +250,25 @@ def embed_map(request, slug=None):
     # The embed's language for everything after this, Content-Language included.
     translation.activate(options.language)
     request.LANGUAGE_CODE = options.language
-    if slug is not None and not Cluster.objects.published().filter(slug=slug).exists():
+    try:
+        edition = embed_edition(request, year, slug)
+    except Http404:
+        return embed_error(request, 404, _("No published edition of the layout is from %(year)s.") % {"year": year})
+    with editions.answering(edition):
+        return embed_page(request, options, allowed, slug, edition)
+
+
+def embed_edition(request, year, slug):
+    """The edition an embed's address names; without a year, the latest published (for a cluster: the latest
+    published that has it)."""
+    if year is None and slug is not None:
+        return editions.latest_with_cluster(request, slug)
+    return editions.public_edition(request, year)
+
+
+def embed_page(request, options, allowed, slug, edition):
+    clusters = Cluster.objects.published().filter(edition=edition)
+    if slug is not None and not clusters.filter(slug=slug).exists():
         return embed_error(request, 404, _("No published cluster is called “%(slug)s”.") % {"slug": slug})
     context = pages.cluster_map_context()
     # The comparison is a page of the full site, not a step inside someone else's page.
@@ -261,7 +279,7 @@ def embed_map(request, slug=None):
     }
     context["embed"] = options.for_template()
     if slug is not None:
-        context["embed_cluster"] = Cluster.objects.get(slug=slug)
+        context["embed_cluster"] = clusters.get(slug=slug)
     # One address whatever the language: no hreflang alternates to offer.
     context["alternate_links"] = []
     return render(request, "layout/embed.html", context)
@@ -295,8 +313,11 @@ def resolve_page(path):
     return match.url_name, match.kwargs, language
 
 
-def embed_address(request, slug, query):
-    path = reverse("embed_cluster", args=[slug]) if slug else reverse("embed_map")
+def embed_address(request, slug, query, edition=None):
+    """The embed of a page: pinned to `edition` when given, else always the latest published edition."""
+    kwargs = {"slug": slug} if slug else {}
+    name = "embed_cluster" if slug else "embed_map"
+    path = editions.with_year(name, edition, **kwargs) if edition is not None else reverse(name, kwargs=kwargs)
     return request.build_absolute_uri(path) + ("?" + urlencode(query) if query else "")
 
 
@@ -388,22 +409,31 @@ def oembed(request):
             return oembed_error(400, error.message, f"url ({error.parameter})")
     query = embed_query(name, dict(parse_qsl(parts.query)), path_language)
     slug = kwargs.get("slug")
+    # The edition the given address names: an address with a year gets an embed pinned to it, one without
+    # an embed of the latest published edition (what the address itself shows).
+    try:
+        edition = embed_edition(request, kwargs.get("year"), slug)
+    except Http404:
+        return oembed_error(404, _("This address is not one of our map's pages."))
     cluster = None
     if slug is not None:
-        cluster = Cluster.objects.published().select_related("district").filter(slug=slug).first()
+        cluster = (
+            Cluster.objects.published().filter(edition=edition).select_related("district").filter(slug=slug).first()
+        )
         if cluster is None:
             return oembed_error(404, _("No published cluster is called “%(slug)s”.") % {"slug": slug})
+    pinned = edition if "year" in kwargs else None
     with translation.override(query["lang"]):
-        site = _("Shanghai 2025 key industry layout")
+        site = site_title(edition)
         title = f"{formats.bilingual(cluster, 'name')} · {site}" if cluster else site
-        iframe_title = _("Map of Shanghai's 2025 key industry layout")
+        iframe_title = map_title(edition)
         answer = {
             "version": "1.0",
             "type": "rich",
             "title": title,
             "provider_name": site,
             "provider_url": request.build_absolute_uri("/"),
-            "html": iframe_html(embed_address(request, slug, query), iframe_title, width, height),
+            "html": iframe_html(embed_address(request, slug, query, pinned), iframe_title, width, height),
             "width": width,
             "height": height,
             "cache_age": 86400,
@@ -448,19 +478,30 @@ def control_labels():
     }
 
 
-def dialog_context(request, page_url, cluster=None):
-    """What the dialog offers (published records only) and what its script needs."""
+def map_title(edition):
+    return _("Map of Shanghai's %(year)s key industry layout") % {"year": edition.year}
+
+
+def dialog_context(request, page_url, cluster=None, edition=None):
+    """What the dialog offers (published records of the page's edition) and what its script needs. The snippet
+    pins the edition shown (`embedUrl`); `latestEmbedUrl` is the embed that always shows the latest edition."""
+    edition = edition or editions.shown()
     current = translation.get_language()
     labels = control_labels()
     titles = {}
     for code in languages():
         with translation.override(code):
-            titles[code] = _("Map of Shanghai's 2025 key industry layout")
+            titles[code] = map_title(edition)
     # A cluster's page offers its own cluster (its dialog costs what one cluster costs); the map offers all.
     if cluster is not None:
         clusters = [cluster]
     else:
-        clusters = Cluster.objects.published().only("slug", "number", "name_zh", "name_en").order_by("number", "slug")
+        clusters = (
+            Cluster.objects.published()
+            .filter(edition=edition)
+            .only("slug", "number", "name_zh", "name_en")
+            .order_by("number", "slug")
+        )
     return {
         "head": {
             "oembed_url": oembed_discovery_url(request, page_url),
@@ -482,7 +523,9 @@ def dialog_context(request, page_url, cluster=None):
         + [choice(b["id"], b["name"]) for b in map_data.basemaps()],
         "controls": [{"value": name, "label": labels[name]} for name in CONTROLS],
         "config": {
-            "embedUrl": request.build_absolute_uri(reverse("embed_map")),
+            "embedUrl": request.build_absolute_uri(editions.with_year("embed_map", edition)),
+            "latestEmbedUrl": request.build_absolute_uri(reverse("embed_map")),
+            "edition": edition.year,
             "titles": titles,
             "controls": list(CONTROLS),
             "allow": IFRAME_ALLOW,

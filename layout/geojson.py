@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from layout import formats, geometry
+from layout import editions, formats, geometry
 from layout.models import Cluster, District, IndustryChain
 
 DATUMS = ("wgs84", "gcj02")
@@ -40,7 +40,8 @@ def district_feature(district, datum="wgs84"):
 
 def district_feature_collection(districts=None, datum="wgs84"):
     if districts is None:
-        districts = District.objects.annotate(cluster_count=Count("clusters", filter=Q(clusters__is_published=True)))
+        published = Q(clusters__is_published=True, clusters__edition=editions.shown())
+        districts = District.objects.annotate(cluster_count=Count("clusters", filter=published))
     return feature_collection(district_feature(d, datum) for d in districts)
 
 
@@ -110,20 +111,24 @@ def cluster_feature(cluster, datum="wgs84", zoom=None):
     }
 
 
-def clusters_for_map(preview=False):
-    """The clusters the public sees; with preview (staff only), every cluster, drafts included."""
+def clusters_for_map(preview=False, edition=None):
+    """The clusters of the edition (by default the one of the answer, layout.editions) the public sees; with
+    preview (staff only), every cluster of it, drafts included."""
     clusters = Cluster.objects.all() if preview else Cluster.objects.published()
     return (
-        clusters.select_related("district", "primary_chain")
+        clusters.filter(edition=edition or editions.shown())
+        .select_related("district", "primary_chain", "edition")
         .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
         .annotate(named_scenario_count=Count("scenarios", filter=Q(scenarios__is_published=True), distinct=True))
     )
 
 
-def cluster_feature_collection(clusters=None, datum="wgs84", zoom=None):
+def cluster_feature_collection(clusters=None, datum="wgs84", zoom=None, edition=None):
+    """`edition`: named as a top-level member (a foreign member, RFC 7946 section 6.1) when given."""
     if clusters is None:
         clusters = clusters_for_map()
-    return feature_collection(cluster_feature(c, datum, zoom) for c in clusters)
+    members = {"edition": edition.year} if edition is not None else {}
+    return feature_collection((cluster_feature(c, datum, zoom) for c in clusters), **members)
 
 
 def district_geography(districts=None):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from layout import drafts, formats, geometry
+from layout import drafts, editions, formats, geometry
 from layout.models import District, IndustryChain, Project, Scenario, ScenarioCategory
 
 LANGUAGE_KEYS = ("zh", "en")
@@ -36,14 +36,20 @@ def cluster_point(cluster, points_by_district):
 
 def map_scenarios(preview=False):
     """The published scenarios; in a staff preview, every scenario with its draft (layout.drafts)."""
-    scenarios = Scenario.objects.select_related("cluster__district").order_by("cluster__number", "pk")
+    scenarios = (
+        Scenario.objects.filter(edition=editions.shown())
+        .select_related("cluster__district")
+        .order_by("cluster__number", "pk")
+    )
     # Names and codes only: outlines read once per record would make the page grow with the data.
     return drafts.shown(scenarios.defer("cluster__boundary", "cluster__district__boundary"), preview)
 
 
 def map_projects(preview=False):
     """The published projects; in a staff preview, every project with its draft (layout.drafts)."""
-    projects = Project.objects.select_related("cluster__district", "district").order_by("pk")
+    projects = (
+        Project.objects.filter(edition=editions.shown()).select_related("cluster__district", "district").order_by("pk")
+    )
     return drafts.shown(
         projects.defer("cluster__boundary", "cluster__district__boundary", "district__boundary"), preview
     )

@@ -429,7 +429,16 @@ class Cluster(PublishedModel, SeededModel):
         return f"{self.name_zh} {self.name_en}"
 
     def get_absolute_url(self):
-        return reverse("cluster_detail", args=[self.slug])
+        """The cluster's page in its edition (the year in the address keeps a shared link's meaning)."""
+        return reverse("cluster_detail", kwargs={"year": self.edition_year(), "slug": self.slug})
+
+    def edition_year(self):
+        """Without a query where it can: the edition read with the cluster, or the one of the answer being built."""
+        from layout import editions
+
+        if Cluster.edition.is_cached(self):
+            return self.edition.year
+        return editions.year_of(self.edition_id)
 
     def boundary_shape(self):
         return geometry.parse_geometry(self.boundary) if self.boundary else None

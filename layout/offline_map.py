@@ -13,7 +13,8 @@ from django.utils.html import escape, json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from layout import exports, formats, geojson, geometry, pages
+from layout import editions, exports, formats, geojson, geometry, pages
+from layout.context_processors import site_title
 from layout.models import BoundaryStatus
 
 LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
@@ -153,7 +154,7 @@ def build_html():
     located = geojson.feature_collection(f for f in cluster_features["features"] if f["geometry"])
     min_lon, min_lat, max_lon, max_lat = settings.LEAFLET_CONFIG["SPATIAL_EXTENT"]
 
-    figure = folium.Figure(title=_("Shanghai 2025 key industry layout"))
+    figure = folium.Figure(title=site_title(editions.shown()))
     area = folium.Map(
         tiles=None,
         location=list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),

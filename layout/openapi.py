@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 description of the open-data API, served at /api/v1/openapi.json and checked against real answers by the tests."""
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse as django_reverse
 from django.utils.translation import gettext as _
 
-from layout import geojson
+from layout import editions, geojson
 from layout.models import BoundaryStatus, Confidence, District, IndustryChain, ScenarioCategory, Sector
 
 API_VERSION = "1.0.0"
@@ -18,6 +18,8 @@ NULLABLE_INTEGER = {"type": ["integer", "null"]}
 COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
 POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
 LINEAR_RING = {"type": "array", "items": POSITION, "minItems": 4}
+# Every answer names its edition (in a FeatureCollection, a foreign member: RFC 7946 section 6.1).
+EDITION = {"type": "integer", "description": "The year of the edition of the layout this answer is about."}
 
 
 def ref(name):
@@ -58,8 +60,12 @@ def geometry_schemas():
 def feature_collection_schema(feature):
     return {
         "type": "object",
-        "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": ref(feature)}},
-        "required": ["type", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "features": {"type": "array", "items": ref(feature)},
+            "edition": EDITION,
+        },
+        "required": ["type", "features", "edition"],
         "additionalProperties": False,
     }
 
@@ -155,6 +161,7 @@ def data_schemas():
         ),
         "ScenarioList": record(
             {
+                "edition": EDITION,
                 "announced_count": {**NULLABLE_INTEGER, "description": "How many scenarios the layout announced."},
                 "categories": {
                     "type": "array",
@@ -184,7 +191,7 @@ def data_schemas():
                 "source": nullable(ref("Source")),
             }
         ),
-        "ProjectList": record({"projects": {"type": "array", "items": ref("Project")}}),
+        "ProjectList": record({"edition": EDITION, "projects": {"type": "array", "items": ref("Project")}}),
         "Chain": record(
             {
                 "slug": STRING,
@@ -197,7 +204,7 @@ def data_schemas():
                 "source": nullable(ref("Source")),
             }
         ),
-        "ChainList": record({"chains": {"type": "array", "items": ref("Chain")}}),
+        "ChainList": record({"edition": EDITION, "chains": {"type": "array", "items": ref("Chain")}}),
         "HeadlineFigure": record(
             {
                 "key": STRING,
@@ -215,9 +222,16 @@ def data_schemas():
                 "source_quote": STRING,
             }
         ),
-        "HeadlineList": record({"figures": {"type": "array", "items": ref("HeadlineFigure")}}),
+        "HeadlineList": record({"edition": EDITION, "figures": {"type": "array", "items": ref("HeadlineFigure")}}),
         "Index": record(
             {
+                "edition": EDITION,
+                "editions": {
+                    "type": "array",
+                    "items": INTEGER,
+                    "description": "The years of the published editions, newest first: each has its API at "
+                    "/api/v1/editions/<year>/.",
+                },
                 "name": STRING,
                 "version": STRING,
                 "openapi": STRING,
@@ -320,10 +334,17 @@ def operation(summary, description, schema, parameter_names, content_type="appli
     }
 
 
-def document():
-    """The OpenAPI document; the enums of chain and district list the values the database holds now."""
+def document(edition=None, pinned=False):
+    """The OpenAPI document of an edition's API: its addresses with the year in them when `pinned`
+    (/api/v1/editions/2025/…), else the addresses of the latest published edition (/api/v1/…); the enums of
+    chain and district list the values the database holds now."""
+    edition = edition or editions.shown()
     filters = ("chain", "category", "district")
     geo = "application/geo+json"
+
+    def reverse(name):
+        return editions.with_year(name, edition) if pinned else django_reverse(name)
+
     paths = {
         reverse("api_index"): operation(
             "Index", "The endpoints, this document and the downloads.", "Index", ("lang",), operation_id="index"
@@ -375,7 +396,7 @@ def document():
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Shanghai 2025 key industry layout: open data API",
+            "title": f"Shanghai {edition.year} key industry layout: open data API",
             "version": API_VERSION,
             "description": _(
                 "Read-only. Only published records. Figures the sources do not give are null and read "
@@ -383,7 +404,13 @@ def document():
                 "?datum=gcj02. Cluster areas are indicative unless boundary_status is official. Answers carry "
                 "ETag and Last-Modified (send If-None-Match / If-Modified-Since for 304), are gzip-compressed "
                 "on request, and may be read from any origin (CORS)."
-            ),
+            )
+            + " "
+            + _(
+                "This document describes the %(year)s edition. Each edition has its own addresses, "
+                "/api/v1/editions/<year>/…; the addresses without a year answer with the latest published edition."
+            )
+            % {"year": edition.year},
         },
         "paths": paths,
         "components": {

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from layout import drafts, formats, geojson, geometry, map_data
+from layout import drafts, editions, formats, geojson, geometry, map_data
 from layout.models import BoundaryStatus, Cluster, District, HeadlineFigure, Project, Scenario, ScenarioCategory
 
 # Chain colours go into style attributes and SVG fills: only plain hex colours pass.
@@ -104,7 +104,9 @@ def map_text():
 
 def investment_not_by_cluster():
     """Why no cluster shows an investment: the headline total is for the whole layout."""
-    figure = HeadlineFigure.objects.filter(key="directed-investment", value__isnull=False).first()
+    figure = HeadlineFigure.objects.filter(
+        edition=editions.shown(), key="directed-investment", value__isnull=False
+    ).first()
     if figure is None:
         return ""
     return _("The %(total)s of directed investment is announced for the layout as a whole, not by cluster.") % {
@@ -126,8 +128,8 @@ def map_config(with_district_labels=True):
         "approvalNumber": settings.LAYOUT_MAP_APPROVAL_NUMBER,
         # With a GCJ-02 basemap (AMap) the map redraws its overlays from these.
         "gcj02": {
-            "districts": reverse("district_geojson") + "?datum=gcj02",
-            "clusters": reverse("cluster_geojson") + "?datum=gcj02",
+            "districts": editions.with_year("district_geojson", editions.shown()) + "?datum=gcj02",
+            "clusters": editions.with_year("cluster_geojson", editions.shown()) + "?datum=gcj02",
         },
         "compareUrl": compare_url(),
         "compareMin": MIN_COMPARED,
@@ -137,7 +139,7 @@ def map_config(with_district_labels=True):
 
 def compare_url():
     try:
-        return reverse("cluster_compare")
+        return editions.with_year("cluster_compare", editions.shown())
     except NoReverseMatch:
         return None
 
@@ -196,7 +198,7 @@ def headline_strip_source(sources):
 
 def headline():
     """The headline totals, each with its source; sources numbered when there are several."""
-    figures = list(HeadlineFigure.objects.select_related("source"))
+    figures = list(HeadlineFigure.objects.filter(edition=editions.shown()).select_related("source"))
     sources = []
     for figure in figures:
         if figure.source is not None and figure.source not in sources:
@@ -300,7 +302,7 @@ def districts_url():
 def map_sources(preview=None):
     """The addresses the map page's script reads its clusters and districts from."""
     return {
-        "clustersUrl": reverse("map_cluster_geojson") + ("?preview=1" if preview else ""),
+        "clustersUrl": editions.with_year("map_cluster_geojson", editions.shown()) + ("?preview=1" if preview else ""),
         "districtsUrl": districts_url(),
     }
 
@@ -365,7 +367,9 @@ def cluster_detail_context(cluster):
     projects = list(cluster.projects.published().select_related("source", "district"))
     # Projects the sources place in the district without naming a cluster: shown apart, never assigned.
     district_projects = list(
-        cluster.district.projects.published().filter(cluster__isnull=True).select_related("source")
+        cluster.district.projects.published()
+        .filter(edition=cluster.edition_id, cluster__isnull=True)
+        .select_related("source")
     )
     chains = [c for c in [cluster.primary_chain, *cluster.other_chains.all()] if c is not None]
     config = map_config(with_district_labels=False)
@@ -432,7 +436,7 @@ MAX_COMPARED = 4
 
 def announced(key):
     """A headline total (the 37 scenarios, the 21 projects) with its source; value None where not published."""
-    figure = HeadlineFigure.objects.select_related("source").filter(key=key).first()
+    figure = HeadlineFigure.objects.select_related("source").filter(edition=editions.shown(), key=key).first()
     value = None
     if figure is not None and figure.value is not None:
         value = int(figure.value)
@@ -463,7 +467,9 @@ def scenarios_by_category(scenarios, keep_empty=False):
 
 
 def scenarios_context():
-    scenarios = list(Scenario.objects.published().select_related("cluster__district", "source"))
+    scenarios = list(
+        Scenario.objects.published().filter(edition=editions.shown()).select_related("cluster__district", "source")
+    )
     total = announced("scenarios")
     groups = scenarios_by_category(scenarios, keep_empty=True)
     for group in groups:
@@ -479,7 +485,11 @@ def scenarios_context():
 
 
 def projects_context():
-    projects = list(Project.objects.published().select_related("cluster__district", "district", "source"))
+    projects = list(
+        Project.objects.published()
+        .filter(edition=editions.shown())
+        .select_related("cluster__district", "district", "source")
+    )
     total = announced("landed-projects")
     return {
         "projects": [{"project": p, "cluster": public_cluster(p)} for p in projects],
@@ -583,7 +593,7 @@ def compare_cards(columns, rows):
 def compare_choices():
     """(slug, Chinese name, English name, district name) of every published cluster, for the comparison
     form: plain values, read once per data version by the form (layout_tags.compare_choices)."""
-    rows = Cluster.objects.published().order_by("number")
+    rows = Cluster.objects.published().filter(edition=editions.shown()).order_by("number")
     return [
         (slug, name_zh, name_en, formats.bilingual(SimpleNamespace(name_zh=district_zh, name_en=district_en), "name"))
         for slug, name_zh, name_en, district_zh, district_en in rows.values_list(
@@ -651,8 +661,8 @@ def cluster_share(cluster, absolute_uri):
     name = formats.bilingual(cluster, "name")
     district = formats.bilingual(cluster.district, "name")
     description = formats.bilingual(cluster, "description") or _(
-        "%(cluster)s, a cluster of Shanghai's 2025 key industry layout in %(district)s."
-    ) % {"cluster": name, "district": district}
+        "%(cluster)s, a cluster of Shanghai's %(year)s key industry layout in %(district)s."
+    ) % {"cluster": name, "district": district, "year": cluster.edition_year()}
     url = absolute_uri(cluster.get_absolute_url())
     place = {
         "@context": "https://schema.org",

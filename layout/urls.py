@@ -1,4 +1,7 @@
-"""URL configuration: public pages under a language prefix, the API and the admin without one."""
+"""URL configuration: public pages under a language prefix, the API and the admin without one.
+
+Every public address of an edition is written once and included twice: with the edition's year (`/zh-hans/2025/`,
+`/embed/2025/`) and without one, meaning the latest published edition (every address of before editions)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,21 +9,24 @@ from django.urls import include, path
 
 from layout import embed, views
 
+# The map for other sites' pages (?lang=, framed by the allowed origins only).
+embed_patterns = [
+    path("", embed.embed_map, name="embed_map"),
+    path("clusters/<slug:slug>/", embed.embed_map, name="embed_cluster"),
+]
+
 # Language-neutral: the API (and embeds) take ?lang= instead of a prefix.
 urlpatterns = [
     path("", include("layout.api_urls")),  # /api/v1/… and /downloads/…
-    # The map for other sites' pages (?lang=, framed by the allowed origins only) and oEmbed.
-    path("embed/", embed.embed_map, name="embed_map"),
-    path("embed/clusters/<slug:slug>/", embed.embed_map, name="embed_cluster"),
+    path("embed/<int:year>/", include(embed_patterns)),
+    path("embed/", include(embed_patterns)),
     path("oembed/", embed.oembed, name="oembed"),
     # The map page's district basemap when the database no longer matches the released static file.
     path("map/districts.geojson", views.map_district_geojson, name="map_district_geojson"),
     path("admin/", admin.site.urls),
 ]
 
-# /zh-hans/… and /en/…: a shared link opens in the language it was shared in. An address
-# without a prefix (such as /) is redirected by LocaleMiddleware to the visitor's language.
-urlpatterns += i18n_patterns(
+edition_pages = [
     path("", views.cluster_map, name="cluster_map"),
     # The clusters the map page draws, in its language (layout.pages.map_sources).
     path("map/clusters.geojson", views.map_cluster_geojson, name="map_cluster_geojson"),
@@ -28,6 +34,13 @@ urlpatterns += i18n_patterns(
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("projects/", views.project_list, name="project_list"),
     path("compare/", views.cluster_compare, name="cluster_compare"),
+]
+
+# /zh-hans/… and /en/…: a shared link opens in the language it was shared in. An address
+# without a prefix (such as /) is redirected by LocaleMiddleware to the visitor's language.
+urlpatterns += i18n_patterns(
     # What changed in an edition since the previous published one.
     path("<int:year>/changes/", views.edition_changes_page, name="edition_changes"),
+    path("<int:year>/", include(edition_pages)),
+    path("", include(edition_pages)),
 )

@@ -1,21 +1,23 @@
 """Public pages (the API is in layout.api). Thin: data comes from layout.pages and layout.geojson; each answer
 is built once per data version (layout.answer_cache)."""
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
-from layout import answer_cache, edition_changes, embed, geojson, pages
-from layout.models import Edition
+from layout import answer_cache, edition_changes, edition_switcher, editions, embed, geojson, pages
 
 
 @answer_cache.cached_answer
-def cluster_map(request):
+@editions.edition_view
+def cluster_map(request, edition):
     # ?preview=1 shows an official the drafts they may edit or review on the real map; anyone else gets
     # the public map.
     preview = answer_cache.staff_preview(request)
     context = pages.cluster_map_context(preview=preview)
-    context["embed_dialog"] = embed.dialog_context(request, request.build_absolute_uri())
+    context["edition_switcher"] = edition_switcher.map_switcher(edition, preview)
+    context["embed_dialog"] = embed.dialog_context(
+        request, request.build_absolute_uri(editions.pinned_path(request, edition)), edition=edition
+    )
     response = render(request, "layout/cluster_map.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"
@@ -23,12 +25,13 @@ def cluster_map(request):
 
 
 @answer_cache.cached_answer
-def map_cluster_geojson(request):
+@editions.edition_view
+def map_cluster_geojson(request, edition):
     """The clusters the map page draws, in its language, simplified for its zoom (the API has full detail)."""
     preview = answer_cache.staff_preview(request)
     clusters = pages.map_clusters(preview)
     response = JsonResponse(
-        geojson.cluster_feature_collection(clusters, zoom=pages.MAP_DETAIL_ZOOM),
+        geojson.cluster_feature_collection(clusters, zoom=pages.MAP_DETAIL_ZOOM, edition=edition),
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
     )
@@ -46,31 +49,44 @@ def map_district_geojson(request):
 
 
 @answer_cache.cached_answer
-def cluster_detail(request, slug):
-    cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
-    context = pages.cluster_detail_context(cluster)
-    context["share"] = pages.cluster_share(cluster, request.build_absolute_uri)
-    context["embed_dialog"] = embed.dialog_context(request, context["share"]["url"], cluster)
-    return render(request, "layout/cluster_detail.html", context)
+def cluster_detail(request, slug, year=None):
+    # Without a year: the most recent published edition that has the cluster, so that a link to a cluster
+    # no longer listed keeps answering with the last edition that listed it.
+    if year is None:
+        edition = editions.latest_with_cluster(request, slug)
+    else:
+        edition = editions.public_edition(request, year)
+    with editions.answering(edition):
+        cluster = get_object_or_404(geojson.clusters_for_map(), slug=slug)
+        context = pages.cluster_detail_context(cluster)
+        context["share"] = pages.cluster_share(cluster, request.build_absolute_uri)
+        context["embed_dialog"] = embed.dialog_context(request, context["share"]["url"], cluster, edition=edition)
+        elsewhere = edition_changes.same_cluster_elsewhere(cluster)
+        context["edition_switcher"] = edition_switcher.cluster_switcher(cluster, elsewhere)
+        context["other_editions"] = edition_changes.other_editions(elsewhere)
+        return render(request, "layout/cluster_detail.html", context)
 
 
 @answer_cache.cached_answer
-def scenario_list(request):
+@editions.edition_view
+def scenario_list(request, edition):
     return render(request, "layout/scenario_list.html", pages.scenarios_context())
 
 
 @answer_cache.cached_answer
-def project_list(request):
+@editions.edition_view
+def project_list(request, edition):
     return render(request, "layout/project_list.html", pages.projects_context())
 
 
 @answer_cache.cached_answer
-def cluster_compare(request):
+@editions.edition_view
+def cluster_compare(request, edition):
     values = request.GET.getlist("clusters")
     slugs = pages.requested_slugs(values)
     # The form sends ?clusters=a&clusters=b: answer with the short address a reader can share.
     if len(values) > 1 or any(value != value.strip() for value in values):
-        return redirect(reverse("cluster_compare") + pages.compare_query(slugs))
+        return redirect(request.path + pages.compare_query(slugs))
     context = pages.compare_context(slugs)
     # Fewer than two is a step on the way (the form is there to add more); more than four or an
     # unknown cluster is a request that cannot be answered.
@@ -81,10 +97,9 @@ def cluster_compare(request):
 def edition_changes_page(request, year):
     """What changed in an edition since the previous published one; an unpublished edition only in a staff preview."""
     preview = answer_cache.staff_preview(request)
-    edition = get_object_or_404(Edition, year=year)
-    if not edition.is_published and not preview:
-        raise Http404
-    response = render(request, "layout/edition_changes.html", edition_changes.changes_context(edition, preview))
+    edition = editions.public_edition(request, year)
+    with editions.answering(edition):
+        response = render(request, "layout/edition_changes.html", edition_changes.changes_context(edition, preview))
     if preview:
         response["Cache-Control"] = "private, no-store"
     return response

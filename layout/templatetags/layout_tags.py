@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from layout import answer_cache, formats, pages
+from layout import answer_cache, editions, formats, pages
 
 register = template.Library()
 
@@ -145,6 +145,7 @@ def compare_choices(checked):
             for slug, name_zh, name_en, district in pages.compare_choices()
         ]
 
-    written = answer_cache.shared("compare-choice-rows", rows)
+    # One list per edition: the comparison of 2025 lists 2025's clusters.
+    written = answer_cache.shared(f"compare-choice-rows-{editions.shown().year}", rows)
     # Both halves of each row were escaped by format_html when written.
     return mark_safe("\n".join(f"{head}{' checked' if slug in checked else ''}{tail}" for slug, head, tail in written))

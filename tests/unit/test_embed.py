@@ -1,6 +1,7 @@
 """Embedding: who may frame /embed/, what its options show, oEmbed and its discovery links, the embed dialog."""
 
 import json
+import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -281,7 +282,7 @@ def test_the_language_comes_from_lang_else_from_the_browser(client):
     embedded = page(chinese)
     assert embedded.json["map-config"]["language"] == "zh"
     urls = {f["properties"]["url"] for f in drawn_features(client, chinese)}
-    assert urls and all(u.startswith("/zh-hans/clusters/") for u in urls)
+    assert urls and all(u.startswith("/zh-hans/2025/clusters/") for u in urls)
     assert page(client.get("/embed/", **ZH)).json["map-config"]["embed"]["language"] == "zh-hans"
 
 
@@ -289,7 +290,7 @@ def test_links_in_the_embed_open_the_full_site_in_a_new_tab(client):
     links = page(client.get("/embed/?controls=list", **EN)).find("a", class_="cluster-link")
     assert len(links) == 14
     assert all(
-        a["target"] == "_blank" and a["rel"] == "noopener" and a["href"].startswith("/en/clusters/") for a in links
+        a["target"] == "_blank" and a["rel"] == "noopener" and a["href"].startswith("/en/2025/clusters/") for a in links
     )
 
 
@@ -415,7 +416,9 @@ def test_map_and_cluster_pages_announce_their_oembed(client, address):
     assert len(links) == 1
     discovery = urlsplit(links[0]["href"])
     assert discovery.path == "/oembed/"
-    assert parse_qs(discovery.query) == {"url": [f"http://testserver{address}"], "format": ["json"]}
+    # The page's address in its edition: a CMS that keeps the embed keeps the year it showed.
+    pinned = re.sub(r"^/(en|zh-hans)/", r"/\1/2025/", address)
+    assert parse_qs(discovery.query) == {"url": [f"http://testserver{pinned}"], "format": ["json"]}
     answer = client.get(discovery.path + "?" + discovery.query).json()
     assert answer["type"] == "rich" and "/embed/" in answer["html"]
 
@@ -447,7 +450,9 @@ def test_map_and_cluster_pages_offer_the_embed_dialog_with_labelled_choices(clie
     # The preview is loaded only when the dialog opens: nothing is framed on every page view.
     assert "src" not in offered.find("iframe", id="embed-preview")[0]
     config = offered.json["embed-dialog-config"]
-    assert config["embedUrl"] == "http://testserver/embed/"
+    # The snippet pins the edition shown; the embed of always the latest edition is offered beside it.
+    assert config["embedUrl"] == "http://testserver/embed/2025/"
+    assert config["latestEmbedUrl"] == "http://testserver/embed/" and config["edition"] == 2025
     assert config["titles"] == {
         "zh-hans": "上海2025年重点产业布局地图",
         "en": "Map of Shanghai's 2025 key industry layout",

@@ -71,7 +71,8 @@ def test_cluster_properties_carry_readable_figures_and_not_published_where_unkno
     assert zhangjiang["space_text"] == "3,750,000 m²"
     assert zhangjiang["investment_cny"] is None
     assert zhangjiang["investment_text"] == "not published"
-    assert zhangjiang["url"] == "/en/clusters/zhangjiang-jinqiao-electronic-information/"  # in the language asked for
+    # In the language asked for, and in its edition.
+    assert zhangjiang["url"] == "/en/2025/clusters/zhangjiang-jinqiao-electronic-information/"
     for properties in features.values():
         chain = properties["primary_chain"]
         assert chain is None or chain["colour"].startswith("#")

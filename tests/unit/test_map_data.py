@@ -165,11 +165,12 @@ def test_map_config_names_its_approval_number_gcj02_sources_and_compare_page(set
     settings.LAYOUT_MAP_APPROVAL_NUMBER = "GS(2025)1234号"
     with translation.override("en"):
         config = pages.map_config()
-        compare = reverse("cluster_compare")
+        compare = reverse("cluster_compare", kwargs={"year": 2025})
     assert config["approvalNumber"] == "GS(2025)1234号"
+    # The edition the map shows, not whichever is the latest when the map redraws.
     assert config["gcj02"] == {
-        "districts": "/api/v1/districts.geojson?datum=gcj02",
-        "clusters": "/api/v1/clusters.geojson?datum=gcj02",
+        "districts": "/api/v1/editions/2025/districts.geojson?datum=gcj02",
+        "clusters": "/api/v1/editions/2025/clusters.geojson?datum=gcj02",
     }
     assert config["compareUrl"] == compare and (config["compareMin"], config["compareMax"]) == (2, 4)
     assert config["language"] == "en"

@@ -150,7 +150,7 @@ def test_cluster_share_data_is_schema_org_place_with_its_sourced_anchor_only():
     with translation.override("en"):
         share = pages.cluster_share(cluster, lambda path: "https://example.org" + path)
     assert share["title"] == cluster.name_en
-    assert share["url"] == f"https://example.org/en/clusters/{ZHANGJIANG}/"
+    assert share["url"] == f"https://example.org/en/2025/clusters/{ZHANGJIANG}/"
     assert share["image"] == "https://example.org/static/layout/preview.png"
     place = share["json_ld"]
     assert place["@type"] == "Place" and place["alternateName"] == [cluster.name_zh]

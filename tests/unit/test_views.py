@@ -26,6 +26,12 @@ def url(language, name="cluster_map", *args):
         return reverse(name, args=args)
 
 
+def pinned(language, name="cluster_map", *args, year=2025):
+    """The address a page links to: in its edition (/en/2025/…), so that a shared link keeps its meaning."""
+    with translation.override(language):
+        return reverse(name, kwargs={"year": year, **({"slug": args[0]} if args else {})})
+
+
 class PageParser(HTMLParser):
     """Collects what a browser would fetch (script/link/img addresses) and text by class."""
 
@@ -107,7 +113,7 @@ def test_map_page_in_chinese_reads_totals_in_wan_and_yi(client):
 def test_map_page_lists_every_cluster_with_a_link_to_its_page(client):
     text = client.get(url("en")).content.decode()
     for cluster in Cluster.objects.all():
-        assert f'href="{url("en", "cluster_detail", cluster.slug)}"' in text, cluster.slug
+        assert f'href="{pinned("en", "cluster_detail", cluster.slug)}"' in text, cluster.slug
 
 
 def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
@@ -330,7 +336,7 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page_and_query(client,
     assert set(links) == {"en", "zh-hans"}
     for language, address in links.items():
         path, _sep, rest = address.partition("?")
-        assert path == url(language, name, *args)
+        assert path == pinned(language, name, *args)
         assert ("?" + rest.replace("%2C", ",") if rest else "") == query
 
 
@@ -338,7 +344,7 @@ def test_every_public_page_links_the_others_and_both_languages(client):
     for name in ("cluster_map", "scenario_list", "project_list", "cluster_compare"):
         text = client.get(url("en", name)).content.decode()
         for other in ("cluster_map", "scenario_list", "project_list", "cluster_compare"):
-            assert f'href="{url("en", other)}"' in text, (name, other)
+            assert f'href="{pinned("en", other)}"' in text, (name, other)
         assert 'hreflang="zh-Hans"' in text and 'hreflang="en"' in text
 
 
@@ -373,7 +379,7 @@ def test_scenarios_page_lists_every_published_scenario_under_its_category_with_c
     ):
         assert category in text
     assert len(page.texts("scenario-title")) >= 5
-    assert f'href="{url("en", "cluster_detail", ZHANGJIANG)}"' in text
+    assert f'href="{pinned("en", "cluster_detail", ZHANGJIANG)}"' in text
     assert page.texts("scenario-cluster").count("cluster not published") == 3
 
 
@@ -442,7 +448,7 @@ def test_cluster_page_shares_well_with_opengraph_and_schema_org(client):
     text = response.content.decode()
     cluster = Cluster.objects.get(slug=ZHANGJIANG)
     assert f'<meta property="og:title" content="{cluster.name_en}">' in text.replace("&#x27;", "'")
-    assert f'<meta property="og:url" content="http://testserver/en/clusters/{ZHANGJIANG}/">' in text
+    assert f'<meta property="og:url" content="http://testserver/en/2025/clusters/{ZHANGJIANG}/">' in text
     assert '<meta property="og:image" content="http://testserver/static/layout/preview.png">' in text
     assert '<meta property="og:locale" content="en_GB">' in text
     found = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL)
@@ -479,8 +485,8 @@ def test_dates_on_pages_read_per_language(client):
 @pytest.mark.parametrize(
     "language, scenarios_text, cluster_url",
     [
-        ("en", "not published (1 named)", f"/en/clusters/{ZHANGJIANG}/"),
-        ("zh-hans", "未公布（已公布名称1个）", f"/zh-hans/clusters/{ZHANGJIANG}/"),
+        ("en", "not published (1 named)", f"/en/2025/clusters/{ZHANGJIANG}/"),
+        ("zh-hans", "未公布（已公布名称1个）", f"/zh-hans/2025/clusters/{ZHANGJIANG}/"),
     ],
 )
 def test_api_is_language_neutral_and_takes_lang(client, language, scenarios_text, cluster_url):
