@@ -1,7 +1,11 @@
 """Preparing the next edition: start it as a copy, publish it whole, withdraw it; who may, and what the public sees."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from layout import data_version, edits, next_edition
 from layout.models import Cluster, Edition, HeadlineFigure, Project, Scenario
@@ -145,3 +149,77 @@ def test_a_city_editor_should_not_change_a_published_edition(officials):
     page = officials["city"].get(url).content.decode()
     assert 'name="title_en"' not in page
     assert 'name="title_en"' in officials["reviewer"].get(url).content.decode()
+
+
+def en(name, **kwargs):
+    with translation.override("en"):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def test_the_public_should_see_the_new_edition_only_once_published_and_the_default_should_move(officials):
+    reviewer = officials["users"]["reviewer"]
+    edition = start(officials)
+    pudong = Cluster.objects.get(edition=edition, number=1)
+    pudong.name_en = "Pudong 2026 name"
+    pudong.save()
+    public = Client()
+    assert public.get(en("cluster_map", year=2026)).status_code == 404
+    assert public.get(en("cluster_detail", year=2026, slug=pudong.slug)).status_code == 404
+    assert "Pudong 2026 name" not in public.get(en("cluster_map")).content.decode()
+    assert public.get(reverse("cluster_geojson", kwargs={"year": 2026})).status_code == 404
+    assert "Pudong 2026 name" not in public.get(reverse("cluster_geojson")).content.decode()
+    assert public.get(reverse("download", kwargs={"year": 2026, "name": "layout.geojson"})).status_code == 404
+    next_edition.publish_edition(reviewer, edition)
+    # The same addresses, asked again: the answer cache is keyed on the data version, never an old page.
+    assert "Pudong 2026 name" in public.get(en("cluster_map")).content.decode()
+    assert public.get(en("cluster_map", year=2026)).status_code == 200
+    assert "Pudong 2026 name" in public.get(reverse("cluster_geojson")).content.decode()
+    assert "Pudong 2026 name" not in public.get(en("cluster_map", year=2025)).content.decode()
+    next_edition.withdraw_edition(reviewer, edition)
+    assert "Pudong 2026 name" not in public.get(en("cluster_map")).content.decode()
+    assert public.get(en("cluster_map", year=2026)).status_code == 404
+
+
+def test_staff_should_preview_an_unpublished_edition_on_the_real_map_never_cached(officials):
+    edition = start(officials)
+    pudong = Cluster.objects.get(edition=edition, number=1)
+    pudong.name_en = "Pudong 2026 name"
+    pudong.save()
+    preview = officials["reviewer"].get(en("cluster_map", year=2026) + "?preview=1")
+    assert preview.status_code == 200 and "Pudong 2026 name" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    assert Client().get(en("cluster_map", year=2026) + "?preview=1").status_code == 404
+    assert Client().get(en("cluster_map", year=2026)).status_code == 404
+
+
+def switcher_links(page):
+    nav = re.search(r'<nav class="edition-switcher".*?</nav>', page, re.S)
+    return re.findall(r'<a href="([^"]*)"( aria-current="page")?', nav[0]) if nav else []
+
+
+def test_the_switcher_should_link_each_published_year_and_mark_the_one_shown(officials):
+    edition = start(officials)
+    assert switcher_links(Client().get(en("cluster_map")).content.decode()) == []  # one edition: no switcher
+    next_edition.publish_edition(officials["users"]["reviewer"], edition)
+    page = Client().get(en("cluster_map", year=2025)).content.decode()
+    assert switcher_links(page) == [("/en/2026/", ""), ("/en/2025/", ' aria-current="page"')]
+    assert 'data-edition-switch="map"' in page and "edition-switch" in page
+
+
+def test_a_cluster_page_should_link_the_same_cluster_in_other_editions_both_ways(officials):
+    edition = start(officials)
+    next_edition.publish_edition(officials["users"]["reviewer"], edition)
+    pudong_2025 = Cluster.objects.get(edition__year=2025, number=1)
+    pudong_2026 = pudong_2025.copies.get()
+    Cluster.objects.filter(pk=pudong_2026.pk).update(slug="pudong-2026", name_en="Pudong renamed")
+    old = Client().get(en("cluster_detail", year=2025, slug=pudong_2025.slug)).content.decode()
+    assert '<a href="/en/2026/clusters/pudong-2026/">2026: <span lang="en">Pudong renamed</span></a>' in old
+    assert ("/en/2026/clusters/pudong-2026/", "") in switcher_links(old)
+    new = Client().get(en("cluster_detail", year=2026, slug="pudong-2026")).content.decode()
+    assert f'<a href="/en/2025/clusters/{pudong_2025.slug}/">2025: ' in new
+    # A cluster the other year does not list: the switcher leads to that year's map.
+    jiading = Cluster.objects.get(edition=edition, district__adcode=JIADING)
+    jiading.delete()
+    page = Client().get(en("cluster_detail", year=2025, slug=jiading.slug)).content.decode()
+    assert ("/en/2026/", "") in switcher_links(page)
+    assert "This cluster in other editions" not in page
