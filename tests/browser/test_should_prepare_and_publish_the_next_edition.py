@@ -98,6 +98,10 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
 
     visitor.goto("/en/")
     assert switcher(visitor.page) == (["2026", "2025"], "2026")
+    # On a laptop too the years are a row of buttons (an unclosed phone-only block of the stylesheet once
+    # swallowed every rule after it).
+    years = visitor.page.locator(".edition-switcher ul")
+    assert years.evaluate("(list) => getComputedStyle(list).display") == "flex"
     assert RENAMED in map_cluster_names(visitor.page)
     assert "Changxing" not in map_cluster_names(visitor.page)
 
