@@ -693,7 +693,7 @@ class EditionAdmin(LayoutAdmin):
         # An edition is withdrawn, not deleted; an unpublished one may go (once its records are gone).
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_published)
 
-    @admin.display(description=_("clusters"))
+    @admin.display(description=_("number of clusters"))
     def cluster_count(self, edition):
         return edition.clusters.count()
 
@@ -756,8 +756,8 @@ class EditionAdmin(LayoutAdmin):
                 "The %(year)s edition is started from the %(previous)s one: %(clusters)s clusters and %(scenarios)s "
                 "scenarios copied, unpublished. Their figures (space, investment, number of scenarios) are NOT "
                 "copied: they are empty, without a source, until you enter this year's with theirs. Headline "
-                "figures and projects are not copied. Edit the edition's titles, then publish it when it is "
-                "announced."
+                "figures and projects are not copied; descriptions are last year's: check them. Edit the edition's "
+                "titles, then publish it when it is announced."
             )
             % {
                 "year": edition.year,

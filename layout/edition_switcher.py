@@ -50,3 +50,10 @@ def cluster_switcher(cluster, elsewhere, preview=None):
         return reverse("cluster_map", kwargs={"year": year})
 
     return switcher(edition.year, link, preview_year=_preview_year(edition, preview))
+
+
+def changes_link(switcher_items, edition, preview=None):
+    """The address of the edition's "what changed" page when the switcher offers an earlier year to compare with."""
+    if not any(item["year"] < edition.year for item in switcher_items):
+        return None
+    return reverse("edition_changes", kwargs={"year": edition.year}) + ("?preview=1" if preview else "")

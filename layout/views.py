@@ -15,6 +15,7 @@ def cluster_map(request, edition):
     preview = answer_cache.staff_preview(request)
     context = pages.cluster_map_context(preview=preview)
     context["edition_switcher"] = edition_switcher.map_switcher(edition, preview)
+    context["edition_changes_url"] = edition_switcher.changes_link(context["edition_switcher"], edition, preview)
     context["embed_dialog"] = embed.dialog_context(
         request, request.build_absolute_uri(editions.pinned_path(request, edition)), edition=edition
     )
@@ -63,6 +64,7 @@ def cluster_detail(request, slug, year=None):
         context["embed_dialog"] = embed.dialog_context(request, context["share"]["url"], cluster, edition=edition)
         elsewhere = edition_changes.same_cluster_elsewhere(cluster)
         context["edition_switcher"] = edition_switcher.cluster_switcher(cluster, elsewhere)
+        context["edition_changes_url"] = edition_switcher.changes_link(context["edition_switcher"], edition)
         context["other_editions"] = edition_changes.other_editions(elsewhere)
         return render(request, "layout/cluster_detail.html", context)
 

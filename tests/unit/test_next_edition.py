@@ -204,6 +204,8 @@ def test_the_switcher_should_link_each_published_year_and_mark_the_one_shown(off
     page = Client().get(en("cluster_map", year=2025)).content.decode()
     assert switcher_links(page) == [("/en/2026/", ""), ("/en/2025/", ' aria-current="page"')]
     assert 'data-edition-switch="map"' in page and "edition-switch" in page
+    assert "/en/2025/changes/" not in page  # nothing earlier to compare 2025 with
+    assert 'class="edition-changes-link" href="/en/2026/changes/"' in Client().get(en("cluster_map")).content.decode()
 
 
 def test_a_cluster_page_should_link_the_same_cluster_in_other_editions_both_ways(officials):
