@@ -488,7 +488,7 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
     change_form_template = GeometryAdminMixin.change_form_template
     resource_classes = [ClusterResource]
     geometry_fields = {"boundary": geometry.POLYGONAL, "anchor": geometry.POINT}
-    list_display = ["number", "name_zh", "name_en", "edition", "district", "primary_chain", "space", "boundary_status"]
+    list_display = ["edition", "number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
     list_display_links = ["number", "name_zh"]
     list_filter = ["edition", "district", "primary_chain", "boundary_status"]
     list_select_related = ["edition", "district", "primary_chain"]
@@ -590,9 +590,9 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
 class ScenarioAdmin(TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     resource_classes = [ScenarioResource]
-    list_display = ["title_zh", "title_en", "category", "cluster", "edition", "source"]
+    list_display = ["title_zh", "title_en", "edition", "category", "cluster", "source"]
     list_filter = ["edition", "category", "cluster__district"]
-    list_select_related = ["cluster", "edition", "source"]
+    list_select_related = ["edition", "cluster", "source"]
     search_fields = ["title_zh", "title_en"]
     fieldsets = [
         (None, {"fields": ["title_zh", "title_en", "category", "cluster", "is_published"]}),
@@ -606,9 +606,9 @@ class ProjectAdmin(TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     form = ProjectForm
     resource_classes = [ProjectResource]
-    list_display = ["name_zh", "name_en", "company_zh", "district", "cluster", "sector", "investment"]
+    list_display = ["name_zh", "name_en", "edition", "company_zh", "district", "cluster", "sector", "investment"]
     list_filter = ["edition", "district", "sector"]
-    list_select_related = ["district", "cluster", "edition"]
+    list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]
     fieldsets = [
         (
@@ -645,11 +645,12 @@ class ProjectAdmin(TableAdmin, DraftAdmin):
 
 @admin.register(HeadlineFigure)
 class HeadlineFigureAdmin(LayoutAdmin):
-    list_display = ["order", "key", "label_zh", "label_en", "value", "unit", "qualifier", "source"]
+    list_display = ["edition", "order", "key", "label_zh", "label_en", "value", "unit", "qualifier", "source"]
     list_display_links = ["key"]
+    list_filter = ["edition"]
     search_fields = ["key", "label_zh", "label_en"]
     fieldsets = [
-        (None, {"fields": ["key", "label_zh", "label_en", "order"]}),
+        (None, {"fields": ["edition", "key", "label_zh", "label_en", "order"]}),
         (_("Figure"), {"fields": ["value", "unit", "qualifier", "source", "source_quote"]}),
     ]
 
@@ -665,16 +666,22 @@ def _edition_url(name, edition, preview=False):
 
 @admin.register(Edition)
 class EditionAdmin(LayoutAdmin):
-    """One year's layout. A reviewer starts the next one as a copy of the latest, publishes it whole on the
-    day and can withdraw it (layout.next_edition); a published edition is changed only by a reviewer."""
+    """One year's layout. Publishing and withdrawing an edition are their own actions (not a box to tick): a
+    reviewer starts the next one as a copy of the latest, publishes it whole on the day and can withdraw it
+    (layout.next_edition); a published edition is changed only by a reviewer."""
 
     change_form_template = "layout/admin/edition_change_form.html"
     change_list_template = "layout/admin/edition_change_list.html"
     list_display = ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at", "cluster_count"]
     list_display_links = ["year", "title_zh"]
-    filter_horizontal = ["sources", "chains"]
+    list_filter = ["is_published"]
+    search_fields = ["title_zh", "title_en"]
     readonly_fields = ["is_published", "published_at"]
-    fields = ["year", "title_zh", "title_en", "announced_on", "sources", "chains", "is_published", "published_at"]
+    filter_horizontal = ["sources", "chains"]
+    fieldsets = [
+        (None, {"fields": ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at"]}),
+        (_("Key industry chains and sources"), {"fields": ["chains", "sources"]}),
+    ]
     actions = ["start_next_edition", "publish_editions", "withdraw_editions"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -7,7 +7,6 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -117,10 +116,9 @@ def _answer(query, build, content_type="application/json", edition=None):
 
 
 def pinned(request, name, edition, *args):
-    """The address of `name` as the request asked: with the edition's year if it named one, else without."""
-    if "year" in request.resolver_match.kwargs:
-        return editions.with_year(name, edition, **({"name": args[0]} if args else {}))
-    return reverse(name, args=args)
+    """The address of `name` in the answer's edition: links carry the year, as a page's links do, so that an
+    answer is the same whether its own address named the year or not."""
+    return editions.with_year(name, edition, **({"name": args[0]} if args else {}))
 
 
 @open_data
@@ -144,7 +142,7 @@ def api_index(request, edition):
 @open_data
 def openapi_document(request, edition):
     query = ApiQuery.from_request(request)
-    return _answer(query, lambda: openapi.document(edition, pinned="year" in request.resolver_match.kwargs))
+    return _answer(query, lambda: openapi.document(edition))
 
 
 @open_data

@@ -1,7 +1,6 @@
 """The OpenAPI 3.1 description of the open-data API, served at /api/v1/openapi.json and checked against real answers by the tests."""
 
 from django.conf import settings
-from django.urls import reverse as django_reverse
 from django.utils.translation import gettext as _
 
 from layout import editions, geojson
@@ -334,16 +333,16 @@ def operation(summary, description, schema, parameter_names, content_type="appli
     }
 
 
-def document(edition=None, pinned=False):
-    """The OpenAPI document of an edition's API: its addresses with the year in them when `pinned`
-    (/api/v1/editions/2025/…), else the addresses of the latest published edition (/api/v1/…); the enums of
+def document(edition=None):
+    """The OpenAPI document of an edition's API, its addresses with the year in them (/api/v1/editions/2025/…;
+    the description says that those without a year answer with the latest published edition); the enums of
     chain and district list the values the database holds now."""
     edition = edition or editions.shown()
     filters = ("chain", "category", "district")
     geo = "application/geo+json"
 
     def reverse(name):
-        return editions.with_year(name, edition) if pinned else django_reverse(name)
+        return editions.with_year(name, edition)
 
     paths = {
         reverse("api_index"): operation(

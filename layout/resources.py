@@ -11,7 +11,7 @@ from import_export.formats import base_formats
 
 from layout import edits
 from layout.exports import FORMULA_START, spreadsheet_text
-from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
+from layout.models import Cluster, District, Edition, IndustryChain, Project, Scenario, Source
 
 WAN = Decimal(10_000)  # 1 万平方米 = 10,000 m²
 YI = Decimal(100_000_000)  # 1 亿元 = 100,000,000 CNY
@@ -99,6 +99,21 @@ class KeyWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(f"there is no {self.model._meta.verbose_name} with {self.field} {value!r}.") from None
+
+
+class ClusterKeyWidget(KeyWidget):
+    """A cluster named by its slug, in the row's edition (the same slug names a cluster in each edition)."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Cluster.objects.filter(edition__year=row.get(EDITION_COLUMN))
+
+
+# The edition of a row, by year; a table without the column (as exported before editions) is of the latest.
+EDITION_COLUMN = "edition"
+
+
+def latest_year():
+    return Edition.objects.order_by("-year").values_list("year", flat=True).first()
 
 
 class KeysWidget(widgets.ManyToManyWidget):
@@ -209,6 +224,9 @@ class LayoutResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        if EDITION_COLUMN in self.fields and EDITION_COLUMN not in (dataset.headers or []):
+            year = latest_year()
+            dataset.append_col([year] * len(dataset), header=EDITION_COLUMN)
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
@@ -256,7 +274,16 @@ class LayoutResource(resources.ModelResource):
         edits.save(self.user, instance, m2m)
 
 
+def edition_field():
+    return key("edition", Edition, "year")
+
+
+def cluster_field():
+    return fields.Field(attribute="cluster", column_name="cluster", widget=ClusterKeyWidget(Cluster, "slug"))
+
+
 class ClusterResource(LayoutResource):
+    edition = edition_field()
     district = key("district", District, "adcode")
     primary_chain = key("primary_chain", IndustryChain, "slug")
     other_chains = fields.Field(
@@ -274,8 +301,9 @@ class ClusterResource(LayoutResource):
 
     class Meta(LayoutResource.Meta):
         model = Cluster
-        import_id_fields = ["slug"]
+        import_id_fields = ["edition", "slug"]
         fields = [
+            "edition",
             "slug",
             "number",
             "name_zh",
@@ -311,7 +339,8 @@ class ClusterResource(LayoutResource):
 
 
 class ScenarioResource(LayoutResource):
-    cluster = key("cluster", Cluster, "slug")
+    edition = edition_field()
+    cluster = cluster_field()
     source = key("source", Source, "key")
 
     class Meta(LayoutResource.Meta):
@@ -319,6 +348,7 @@ class ScenarioResource(LayoutResource):
         import_id_fields = ["id"]
         fields = [
             "id",
+            "edition",
             "title_zh",
             "title_en",
             "category",
@@ -332,8 +362,9 @@ class ScenarioResource(LayoutResource):
 
 
 class ProjectResource(LayoutResource):
+    edition = edition_field()
     district = key("district", District, "adcode")
-    cluster = key("cluster", Cluster, "slug")
+    cluster = cluster_field()
     investment_yi_cny = amount("investment_cny", "investment_yi_cny", YI, "亿元")
     investment_cny = amount("investment_cny", "investment_cny", 1, "CNY", import_only=True)
     source = key("source", Source, "key")
@@ -343,6 +374,7 @@ class ProjectResource(LayoutResource):
         import_id_fields = ["id"]
         fields = [
             "id",
+            "edition",
             "name_zh",
             "name_en",
             "company_zh",

@@ -44,10 +44,11 @@ def test_every_endpoint_answers_without_a_language_prefix(client, url, content_t
 
 def test_index_lists_every_data_endpoint_and_each_answers(client):
     index = client.get("/api/v1/").json()
-    assert set(index["endpoints"].values()) == {url for url in ENDPOINTS if url.endswith(("json", "geojson"))} - {
-        "/api/v1/openapi.json"
-    }
-    assert index["openapi"] == "/api/v1/openapi.json"
+    # Each in the edition the answer is about, like a page's links.
+    assert set(index["endpoints"].values()) == {
+        url.replace("/api/v1/", "/api/v1/editions/2025/") for url in ENDPOINTS if url.endswith(("json", "geojson"))
+    } - {"/api/v1/editions/2025/openapi.json"}
+    assert index["openapi"] == "/api/v1/editions/2025/openapi.json" and index["edition"] == 2025
     assert "CC BY-SA" in index["licence"]
     for url in index["endpoints"].values():
         assert client.get(url).status_code == 200, url

@@ -25,14 +25,16 @@ def response_schema(document, path, status="200"):
 def test_the_document_is_served_at_its_stable_address_and_describes_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
+    # The addresses of the edition it describes (the latest published one here); those without a year are
+    # the same answers while it is the latest.
     assert set(document["paths"]) == {
-        "/api/v1/",
-        "/api/v1/districts.geojson",
-        "/api/v1/clusters.geojson",
-        "/api/v1/scenarios.json",
-        "/api/v1/projects.json",
-        "/api/v1/chains.json",
-        "/api/v1/headline.json",
+        "/api/v1/editions/2025/",
+        "/api/v1/editions/2025/districts.geojson",
+        "/api/v1/editions/2025/clusters.geojson",
+        "/api/v1/editions/2025/scenarios.json",
+        "/api/v1/editions/2025/projects.json",
+        "/api/v1/editions/2025/chains.json",
+        "/api/v1/editions/2025/headline.json",
     }
     chain_values = document["components"]["parameters"]["chain"]["schema"]["enum"]
     assert "biomedicine" in chain_values
@@ -65,7 +67,7 @@ def test_a_refused_parameter_answers_with_the_documented_error(client):
     assert response.status_code == 400
     jsonschema.validate(
         response.json(),
-        response_schema(document, "/api/v1/clusters.geojson", "400"),
+        response_schema(document, "/api/v1/editions/2025/clusters.geojson", "400"),
         cls=jsonschema.Draft202012Validator,
     )
 
@@ -77,7 +79,7 @@ def test_the_schemas_are_strict_enough_to_catch_drift(client):
     body["figures"][0]["undocumented"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(
-            body, response_schema(document, "/api/v1/headline.json"), cls=jsonschema.Draft202012Validator
+            body, response_schema(document, "/api/v1/editions/2025/headline.json"), cls=jsonschema.Draft202012Validator
         )
 
 
