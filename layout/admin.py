@@ -729,7 +729,7 @@ class EditionAdmin(LayoutAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_manage_editions": self.has_manage_editions_permission(request),
-            "next_year": latest.year + 1 if latest else None,
+            "next_year": latest.year + 1 if latest and latest.is_published else None,
         }
         return super().changelist_view(request, extra_context)
 

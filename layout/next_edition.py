@@ -69,6 +69,13 @@ def start_next_edition(user):
         latest = Edition.objects.select_for_update().order_by("-year").first()
         if latest is None:
             raise edits.Refused(_("There is no edition to start the next one from."), code="no-edition")
+        if not latest.is_published:
+            # Its copies would be last year's unpublished work, and two editions would be prepared at once.
+            raise edits.Refused(
+                _("The %(year)s edition is not published yet: prepare and publish it before starting the next one.")
+                % {"year": latest.year},
+                code="unpublished-edition",
+            )
         year = latest.year + 1
         edition = Edition(
             year=year,

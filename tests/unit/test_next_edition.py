@@ -28,7 +28,7 @@ def test_the_copy_should_hold_the_latest_editions_clusters_and_scenarios_unpubli
     assert copies.count() == originals.count() == 14
     for original in originals:
         copy = copies.get(copied_from=original)
-        assert not copy.is_published and copy.draft == {}
+        assert not copy.is_published and copy.draft == {} and copy.version == 1
         assert (copy.slug, copy.number, copy.name_zh, copy.district_id) == (
             original.slug,
             original.number,
@@ -73,6 +73,16 @@ def test_only_a_reviewer_or_superuser_should_start_publish_or_withdraw_an_editio
     response = officials[who].post(reverse("admin:layout_edition_publish", args=[edition.pk]))
     assert response.status_code == 403
     assert not Edition.objects.get(year=2026).is_published
+
+
+def test_a_second_edition_should_not_be_started_while_the_latest_is_unpublished(officials):
+    start(officials)
+    with pytest.raises(edits.Refused) as refused:
+        start(officials)
+    assert "2026" in str(refused.value) and not Edition.objects.filter(year=2027).exists()
+    response = officials["reviewer"].post(reverse("admin:layout_edition_start_next"), follow=True)
+    assert "not published yet" in " ".join(messages_of(response))
+    assert "Start the 2027 edition" not in response.content.decode()
 
 
 def test_a_district_editor_should_edit_only_their_districts_records_of_the_unpublished_edition(officials):
@@ -135,6 +145,13 @@ def test_the_admin_should_start_and_publish_the_next_edition_from_its_buttons(of
     assert "is published" in " ".join(messages_of(response))
     assert Edition.objects.get(year=2026).is_published
     assert "Withdraw edition" in response.content.decode()
+    # The list actions do the same.
+    action = {"action": "withdraw_editions", "_selected_action": [str(edition.pk)]}
+    response = client.post(changelist_url(Edition), action, follow=True)
+    assert "withdrawn" in " ".join(messages_of(response)) and not Edition.objects.get(year=2026).is_published
+    action = {"action": "publish_editions", "_selected_action": [str(edition.pk)]}
+    client.post(changelist_url(Edition), action)
+    assert Edition.objects.get(year=2026).is_published
 
 
 def test_the_admin_start_action_should_be_offered_only_to_reviewers(officials):
