@@ -46,9 +46,8 @@ def copy_2026(number):
 
 def switcher(page):
     """The years the switcher offers, and the one marked current."""
-    links = page.locator(".edition-switcher a")
-    years = links.all_inner_texts()
-    return years, page.locator(".edition-switcher a[aria-current]").inner_text()
+    years = page.locator(".edition-switcher li a").all_inner_texts()
+    return years, page.locator(".edition-switcher li a[aria-current]").inner_text()
 
 
 def map_cluster_names(page):
@@ -106,7 +105,7 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
     assert "Changxing" not in map_cluster_names(visitor.page)
 
     # 2025 keeps its address and its content; the switcher moves between the years.
-    visitor.page.locator(".edition-switcher a", has_text="2025").click()
+    visitor.page.locator(".edition-switcher li a", has_text="2025").click()
     visitor.page.wait_for_url("**/en/2025/")
     visitor.page.wait_for_selector("[data-ready=true]", state="attached")
     assert switcher(visitor.page) == (["2026", "2025"], "2025")
@@ -114,13 +113,14 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
     putuo_2025 = Cluster.objects.get(edition__year=2025, number=PUTUO)
     visitor.goto(f"/en/2025/clusters/{putuo_2025.slug}/")
     assert visitor.page.locator("h1").inner_text().startswith(putuo_2025.name_en)
-    visitor.page.locator(".edition-switcher a", has_text="2026").click()
+    visitor.page.locator(".edition-switcher li a", has_text="2026").click()
     visitor.page.wait_for_url(f"**/en/2026/clusters/{putuo_2025.slug}/")
     visitor.page.wait_for_selector("[data-ready=true]", state="attached")
     assert RENAMED in visitor.page.locator("h1").inner_text()
 
-    # What changed lists the differences, each figure with its source.
-    visitor.page.goto(f"{live_server.url}/en/2026/changes/")
+    # What changed (linked beside the switcher) lists the differences, each figure with its source.
+    visitor.page.get_by_role("link", name="What changed").click()
+    visitor.page.wait_for_url("**/en/2026/changes/")
     dropped = visitor.page.locator(".changes-dropped").inner_text()
     renamed = visitor.page.locator(".changes-renamed").inner_text()
     figures = visitor.page.locator(".changes-figures").inner_text()
