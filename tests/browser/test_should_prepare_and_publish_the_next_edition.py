@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from layout.models import Cluster, Source
 from layout.roles import CITY_EDITOR, REVIEWER, ensure_roles
+from tests.browser.axe import axe_violations
 from tests.conftest import make_official
 from tests.unit.conftest import authenticator, current_code
 
@@ -101,6 +102,7 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
     # swallowed every rule after it).
     years = visitor.page.locator(".edition-switcher ul")
     assert years.evaluate("(list) => getComputedStyle(list).display") == "flex"
+    assert axe_violations(visitor.page) == []
     assert RENAMED in map_cluster_names(visitor.page)
     assert "Changxing" not in map_cluster_names(visitor.page)
 
@@ -127,3 +129,4 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
     assert "Changxing" in dropped
     assert putuo_2025.name_en in renamed and RENAMED in renamed
     assert "200,000 m²" in figures and "100,000 m²" in figures and "Source:" in figures
+    assert axe_violations(visitor.page) == []
