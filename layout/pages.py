@@ -303,6 +303,8 @@ def map_sources(preview=None):
     """The addresses the map page's script reads its clusters and districts from."""
     return {
         "clustersUrl": editions.with_year("map_cluster_geojson", editions.shown()) + ("?preview=1" if preview else ""),
+        # The map's address in its edition: the address a reader shares names the year (layout.editions).
+        "editionPath": editions.with_year("cluster_map", editions.shown()),
         "districtsUrl": districts_url(),
     }
 

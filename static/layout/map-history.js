@@ -16,14 +16,16 @@ function addressState(state) {
 }
 
 // A visitor's step: a history entry of its own (in an embed, the address only follows it).
+// The map's own address names its edition (an embed keeps the address the portal chose).
 export function recordStep(next) {
   if (app.embed) replaceState(addressState(next), app.embed.keep);
-  else pushState(addressState(next));
+  else pushState(addressState(next), [], app.config.editionPath);
   announce();
 }
 
 export function recordView(next) {
-  replaceState(addressState(next), app.embed ? app.embed.keep : []);
+  if (app.embed) replaceState(addressState(next), app.embed.keep);
+  else replaceState(addressState(next), [], app.config.editionPath);
 }
 
 // Tells the page's other scripts (static/layout/embed-bridge.js) what the map shows now.

@@ -65,19 +65,20 @@ export function stateQuery(state, keep = []) {
   return text ? `?${text}` : "";
 }
 
-function addressOf(state, keep) {
-  return `${window.location.pathname}${stateQuery(state, keep)}${window.location.hash}`;
+// path: the page's address in the edition it shows (/en/2025/), so that a shared link keeps showing it.
+function addressOf(state, keep, path) {
+  return `${path || window.location.pathname}${stateQuery(state, keep)}${window.location.hash}`;
 }
 
 // One history entry per step a visitor takes; moving the map only updates the current entry, so
 // each entry remembers the view last seen in it and Back returns there.
-export function pushState(state, keep = []) {
-  const address = addressOf(state, keep);
+export function pushState(state, keep = [], path = null) {
+  const address = addressOf(state, keep, path);
   if (address !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
     window.history.pushState(null, "", address);
   }
 }
 
-export function replaceState(state, keep = []) {
-  window.history.replaceState(null, "", addressOf(state, keep));
+export function replaceState(state, keep = [], path = null) {
+  window.history.replaceState(null, "", addressOf(state, keep, path));
 }

@@ -1,6 +1,8 @@
 """A visitor narrows the map, picks clusters to compare, turns on projects, opens a cluster and zooms;
 the address they share opens the same view elsewhere, and Back undoes their steps one by one."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -63,7 +65,7 @@ def test_should_restore_the_same_view_from_a_shared_url(visit, open_visit):
     wait_until_still(visit)
 
     with translation.override("en"):
-        compare_page = reverse("cluster_compare")
+        compare_page = reverse("cluster_compare", kwargs={"year": 2025})
     expected = {
         "district": PUDONG,
         "drawn": {ZHANGJIANG},
@@ -76,6 +78,8 @@ def test_should_restore_the_same_view_from_a_shared_url(visit, open_visit):
     }
     assert page_state(visit) == expected
     shared = page.url
+    # The address shared names the edition shown, so that it keeps showing it once a newer one is published.
+    assert urlsplit(shared).path == "/en/2025/"
     assert state(visit)["cluster"] == ZHANGJIANG and "view" in state(visit)
     view = map_view(visit)
 

@@ -118,7 +118,7 @@ def test_should_talk_to_the_host_page_by_post_message(visit, portal, live_server
     x, y = map_point(frame, inside.y, inside.x, within_map=True)
     frame.locator("#cluster-map").click(position={"x": x, "y": y})
     wait_for_message(visit, "layout:cluster-selected", slug=JIADING, name=jiading.name_en)
-    assert received(visit, "layout:cluster-selected")[-1]["url"] == f"{map_origin}/en/clusters/{JIADING}/"
+    assert received(visit, "layout:cluster-selected")[-1]["url"] == f"{map_origin}/en/2025/clusters/{JIADING}/"
 
     # Another origin's frame tells the map to open Xuhui: the map ignores it, and says so.
     with visit.page.expect_console_message(
