@@ -298,13 +298,33 @@ def latest_edition():
 
 
 def edition_field(related_name):
-    return models.ForeignKey(
-        Edition,
-        verbose_name=_("edition"),
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        default=latest_edition,
-    )
+    # No default on the field: a default that reads the database would run whenever a record is built.
+    # EditionRecord gives a new record its edition when it is validated or saved.
+    return models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name=related_name)
+
+
+class EditionRecord(models.Model):
+    """A record of one edition: a new one that names none belongs to its cluster's edition, else the latest."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.assign_edition()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.assign_edition()
+        super().clean_fields(exclude)
+
+    def assign_edition(self):
+        if self.edition_id is not None:
+            return
+        cluster_id = getattr(self, "cluster_id", None)
+        if cluster_id is not None:
+            self.edition_id = Cluster.objects.filter(pk=cluster_id).values_list("edition_id", flat=True).first()
+        if self.edition_id is None:
+            self.edition_id = latest_edition()
 
 
 def copied_from_field():
@@ -332,7 +352,7 @@ class Confidence(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class Cluster(PublishedModel, SeededModel):
+class Cluster(EditionRecord, PublishedModel, SeededModel):
     """A district-level featured-track cluster of one edition's layout."""
 
     edition = edition_field("clusters")
@@ -485,7 +505,7 @@ class ScenarioCategory(models.TextChoices):
     DEMONSTRATION = "demonstration", _("application demonstration · 应用示范")
 
 
-class Scenario(PublishedModel, SeededModel):
+class Scenario(EditionRecord, PublishedModel, SeededModel):
     """An open scenario (引凤场景): a public call for companies, in one edition."""
 
     edition = edition_field("scenarios")
@@ -545,7 +565,7 @@ class Sector(models.TextChoices):
     SERVICES = "services", _("services")
 
 
-class Project(PublishedModel, SeededModel):
+class Project(EditionRecord, PublishedModel, SeededModel):
     """A project landed at one edition's conference."""
 
     edition = edition_field("projects")
@@ -587,7 +607,7 @@ class Project(PublishedModel, SeededModel):
             raise ValidationError({"source": _("A published figure needs its source.")})
 
 
-class HeadlineFigure(SeededModel):
+class HeadlineFigure(EditionRecord, SeededModel):
     """A headline total of one edition's layout (14 clusters, 15 million m², …) with its source."""
 
     edition = edition_field("headline_figures")

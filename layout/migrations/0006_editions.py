@@ -11,7 +11,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import layout.models
 
 # The 2025 edition as the sources publish it (seeds/editions.json holds the same values).
 YEAR_2025 = {
@@ -451,7 +450,6 @@ class Migration(migrations.Migration):
             model_name="cluster",
             name="edition",
             field=models.ForeignKey(
-                default=layout.models.latest_edition,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="clusters",
                 to="layout.edition",
@@ -462,7 +460,6 @@ class Migration(migrations.Migration):
             model_name="scenario",
             name="edition",
             field=models.ForeignKey(
-                default=layout.models.latest_edition,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="scenarios",
                 to="layout.edition",
@@ -473,7 +470,6 @@ class Migration(migrations.Migration):
             model_name="project",
             name="edition",
             field=models.ForeignKey(
-                default=layout.models.latest_edition,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="projects",
                 to="layout.edition",
@@ -484,7 +480,6 @@ class Migration(migrations.Migration):
             model_name="headlinefigure",
             name="edition",
             field=models.ForeignKey(
-                default=layout.models.latest_edition,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="headline_figures",
                 to="layout.edition",
@@ -497,7 +492,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                default=layout.models.latest_edition,
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -511,7 +505,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                default=layout.models.latest_edition,
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -525,7 +518,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                default=layout.models.latest_edition,
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -539,7 +531,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                default=layout.models.latest_edition,
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",

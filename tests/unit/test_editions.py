@@ -56,7 +56,13 @@ def test_a_scenario_or_project_should_refuse_a_cluster_of_another_edition(second
 
 
 def test_a_new_record_should_belong_to_the_latest_edition_unless_it_names_one(second_edition):
-    assert HeadlineFigure(key="new", label_zh="新", label_en="New", unit="count").edition == second_edition
+    figure = HeadlineFigure.objects.create(key="new", label_zh="新", label_en="New", unit="count")
+    assert figure.edition == second_edition
+    # A scenario or project of a cluster belongs to the cluster's edition.
+    older = Cluster.objects.get(edition__year=2025, number=2)
+    scenario = Scenario(title_zh="新场景", cluster=older)
+    scenario.full_clean()
+    assert scenario.edition.year == 2025
 
 
 # ---- Addresses: the edition is a path segment; without one, the latest published edition ----
@@ -259,3 +265,11 @@ def test_the_admin_should_filter_clusters_by_edition(admin_client, second_editio
     only_2026 = admin_client.get(url, {"edition__id__exact": second_edition.pk}).content.decode()
     assert "Jiading 2026 New" in only_2026 and "Changxing" not in only_2026
     assert "Changxing" in admin_client.get(url).content.decode()
+
+
+def test_an_imported_row_should_name_a_cluster_of_its_own_edition(second_edition):
+    from layout.resources import ScenarioResource
+
+    cluster = ScenarioResource().fields["cluster"]
+    assert cluster.clean({"cluster": XUHUI, "edition": 2026}) == Cluster.objects.get(edition=second_edition, slug=XUHUI)
+    assert cluster.clean({"cluster": XUHUI, "edition": "2025"}).edition.year == 2025

@@ -181,9 +181,10 @@ def test_a_repeated_download_is_a_304_until_the_data_changes(client):
 def test_downloads_page_links_every_file_with_the_licence(client):
     response = client.get("/downloads/", HTTP_ACCEPT_LANGUAGE="en")
     text = response.content.decode()
+    # Each file of the edition the page lists (the latest published): the link keeps naming it.
     for name in ("layout.gpkg", "layout.geojson", "layout.kml", "layout-csv.zip", "layout-map.html"):
-        assert f'href="/downloads/{name}?lang=en"' in text, name
-    assert "CC BY-SA" in text and "/api/v1/openapi.json" in text
+        assert f'href="/downloads/2025/{name}?lang=en"' in text, name
+    assert "CC BY-SA" in text and "/api/v1/editions/2025/openapi.json" in text
 
 
 def test_an_unknown_download_is_a_404(client):
