@@ -107,6 +107,9 @@ def test_publishing_should_publish_the_edition_and_its_records_at_once_and_chang
     assert not Scenario.objects.filter(edition=edition, is_published=False).exists()
     assert data_version.current().token != before
     assert edition.history.first().history_change_reason == "edition published"
+    assert edition.history.first().history_user == officials["users"]["reviewer"]
+    history = officials["admin"].get(reverse("admin:layout_edition_history", args=[edition.pk])).content.decode()
+    assert "edition published" in history and "started from the 2025 edition" in history
 
 
 def test_a_record_that_no_longer_validates_should_refuse_the_whole_publication(officials):
