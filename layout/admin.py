@@ -9,14 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from layout import drafts, edits, formats, geojson, geometry, history, roles
+from layout import drafts, edits, formats, geojson, geometry, history, next_edition, roles
 from layout.forms import (
     ClusterForm,
     DistrictForm,
@@ -664,11 +664,24 @@ class HeadlineFigureAdmin(LayoutAdmin):
     ]
 
 
+def _edition_url(name, edition, preview=False):
+    """A public address of an edition (its map, its "what changed" page), or None if it has none yet."""
+    try:
+        url = reverse(name, kwargs={"year": edition.year})
+    except NoReverseMatch:
+        return None
+    return url + "?preview=1" if preview else url
+
+
 @admin.register(Edition)
 class EditionAdmin(LayoutAdmin):
-    """One year's layout. Publishing and withdrawing an edition are their own actions (not a box to tick)."""
+    """One year's layout. Publishing and withdrawing an edition are their own actions (not a box to tick): a
+    reviewer starts the next one as a copy of the latest, publishes it whole on the day and can withdraw it
+    (layout.next_edition); a published edition is changed only by a reviewer."""
 
-    list_display = ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at"]
+    change_form_template = "layout/admin/edition_change_form.html"
+    change_list_template = "layout/admin/edition_change_list.html"
+    list_display = ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at", "cluster_count"]
     list_display_links = ["year", "title_zh"]
     list_filter = ["is_published"]
     search_fields = ["title_zh", "title_en"]
@@ -678,6 +691,177 @@ class EditionAdmin(LayoutAdmin):
         (None, {"fields": ["year", "title_zh", "title_en", "announced_on", "is_published", "published_at"]}),
         (_("Key industry chains and sources"), {"fields": ["chains", "sources"]}),
     ]
+    actions = ["start_next_edition", "publish_editions", "withdraw_editions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "year"] if obj is not None else fields
+
+    def has_manage_editions_permission(self, request):
+        return next_edition.may_manage_editions(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published and not self.has_manage_editions_permission(request):
+            return False  # what the public sees changes only by a reviewer's decision
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # An edition is withdrawn, not deleted; an unpublished one may go (once its records are gone).
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_published)
+
+    @admin.display(description=_("number of clusters"))
+    def cluster_count(self, edition):
+        return edition.clusters.count()
+
+    def get_urls(self):
+        own = [
+            path(
+                "start-next/",
+                self.admin_site.admin_view(self.start_next_view),
+                name="layout_edition_start_next",
+            ),
+            path(
+                "<path:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="layout_edition_publish",
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="layout_edition_withdraw",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        latest = Edition.objects.order_by("-year").first()
+        extra_context = {
+            **(extra_context or {}),
+            "can_manage_editions": self.has_manage_editions_permission(request),
+            "next_year": latest.year + 1 if latest and latest.is_published else None,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["layout_edition"] = {
+                "can_manage": self.has_manage_editions_permission(request),
+                "published": obj.is_published,
+                "preview_url": _edition_url("cluster_map", obj, preview=True),
+                "changes_url": _edition_url("edition_changes", obj, preview=not obj.is_published),
+                "clusters": obj.clusters.count(),
+                "scenarios": obj.scenarios.count(),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _refused(self, request, exc):
+        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def start_next(self, request):
+        try:
+            edition = next_edition.start_next_edition(request.user)
+        except edits.Refused as exc:
+            self._refused(request, exc)
+            return None
+        except ValidationError as exc:
+            self._refused(request, exc)
+            return None
+        self.message_user(
+            request,
+            _(
+                "The %(year)s edition is started from the %(previous)s one: %(clusters)s clusters and %(scenarios)s "
+                "scenarios copied, unpublished. Their figures (space, investment, number of scenarios) are NOT "
+                "copied: they are empty, without a source, until you enter this year's with theirs. Headline "
+                "figures and projects are not copied; descriptions are last year's: check them. Edit the edition's "
+                "titles, then publish it when it is announced."
+            )
+            % {
+                "year": edition.year,
+                "previous": edition.year - 1,
+                "clusters": edition.clusters.count(),
+                "scenarios": edition.scenarios.count(),
+            },
+            messages.SUCCESS,
+        )
+        return edition
+
+    @admin.action(description=_("Start the next edition (a copy of the latest)"), permissions=["manage_editions"])
+    def start_next_edition(self, request, queryset):
+        edition = self.start_next(request)
+        if edition is not None:
+            return HttpResponseRedirect(reverse("admin:layout_edition_change", args=[edition.pk]))
+        return None
+
+    def start_next_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_manage_editions_permission(request):
+            raise PermissionDenied
+        edition = self.start_next(request)
+        if edition is not None:
+            return HttpResponseRedirect(reverse("admin:layout_edition_change", args=[edition.pk]))
+        return HttpResponseRedirect(reverse("admin:layout_edition_changelist"))
+
+    def publish(self, request, edition):
+        try:
+            next_edition.publish_edition(request.user, edition)
+        except ValidationError as exc:
+            self.message_user(
+                request,
+                _("The %(year)s edition is NOT published: %(why)s")
+                % {"year": edition.year, "why": " ".join(exc.messages)},
+                messages.ERROR,
+            )
+            return False
+        self.message_user(
+            request,
+            _("The %(year)s edition is published, with all its records: the public sees it now.")
+            % {"year": edition.year},
+            messages.SUCCESS,
+        )
+        return True
+
+    def withdraw(self, request, edition):
+        try:
+            next_edition.withdraw_edition(request.user, edition)
+        except ValidationError as exc:
+            self._refused(request, exc)
+            return False
+        self.message_user(
+            request,
+            _("The %(year)s edition is withdrawn: the public no longer sees it.") % {"year": edition.year},
+            messages.SUCCESS,
+        )
+        return True
+
+    @admin.action(
+        description=_("Publish the selected editions (with all their records)"), permissions=["manage_editions"]
+    )
+    def publish_editions(self, request, queryset):
+        for edition in queryset.filter(is_published=False).order_by("year"):
+            self.publish(request, edition)
+
+    @admin.action(description=_("Withdraw the selected editions from the public site"), permissions=["manage_editions"])
+    def withdraw_editions(self, request, queryset):
+        for edition in queryset.filter(is_published=True).order_by("year"):
+            self.withdraw(request, edition)
+
+    def _edition_step(self, request, object_id, step):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_manage_editions_permission(request):
+            raise PermissionDenied
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        step(request, edition)
+        return HttpResponseRedirect(reverse("admin:layout_edition_change", args=[edition.pk]))
+
+    def publish_view(self, request, object_id):
+        return self._edition_step(request, object_id, self.publish)
+
+    def withdraw_view(self, request, object_id):
+        return self._edition_step(request, object_id, self.withdraw)
 
 
 class EditorProfileInline(admin.StackedInline):

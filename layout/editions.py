@@ -22,8 +22,12 @@ def latest_published():
 
 def public_edition(request, year=None):
     """The edition an address names by `year`, or without one the latest published; Http404 when it is unknown
-    or not published. (`request`: who asks, for a staff preview of an unpublished edition.)"""
-    editions = Edition.objects.published()
+    or not published. A staff preview (answer_cache.staff_preview: ?preview=1 by an official who may edit or
+    review) also opens an unpublished edition at its own address, never cached; the public gets 404."""
+    from layout import answer_cache
+
+    previewing = year is not None and answer_cache.staff_preview(request) is not None
+    editions = Edition.objects.all() if previewing else Edition.objects.published()
     edition = latest_published() if year is None else editions.filter(year=year).first()
     if edition is None:
         raise Http404("No such edition.")

@@ -8,6 +8,7 @@ from layout.models import (
     Cluster,
     DailyCount,
     District,
+    Edition,
     EditorProfile,
     Enquiry,
     EnquiryCount,
@@ -44,11 +45,13 @@ ROLES = {
         *_codenames(CITY_MODELS + DISTRICT_MODELS, ALL),
         (EditorProfile, "edit_every_district"),
         *_codenames((DailyCount,), ("view",)),
+        # An unpublished edition's titles and dates (a published one only by a reviewer: admin.EditionAdmin).
+        *_codenames((Edition,), ("change", "view")),
     ],
     DISTRICT_EDITOR: [
         *_codenames(DISTRICT_MODELS, ALL),
         *_codenames((Source,), ("add", "change", "view")),
-        *_codenames((District, IndustryChain, HeadlineFigure), ("view",)),
+        *_codenames((District, IndustryChain, HeadlineFigure, Edition), ("view",)),
         # The dashboard of what investors look at: their district's clusters only (layout.dashboard).
         *_codenames((DailyCount,), ("view",)),
     ],
@@ -57,6 +60,8 @@ ROLES = {
         *_codenames(CITY_MODELS, ("view",)),
         (EditorProfile, "edit_every_district"),
         *_codenames((DailyCount,), ("view",)),
+        # Start, publish and withdraw editions (layout.next_edition.may_manage_editions).
+        *_codenames((Edition,), ("change", "view")),
     ],
 }
 

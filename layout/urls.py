@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
     # edition: the subject names its own record).
     path("enquiry/", views.enquiry_new, name="enquiry_new"),
     path("enquiry/sent/", views.enquiry_sent, name="enquiry_sent"),
+    # What changed in an edition since the previous published one.
+    path("<int:year>/changes/", views.edition_changes_page, name="edition_changes"),
     path("<int:year>/", include(edition_pages)),
     path("", include(edition_pages)),
 )

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from layout import answer_cache, editions, embed, enquiries, geojson, pages
+from layout import answer_cache, edition_changes, edition_switcher, editions, embed, enquiries, geojson, pages
 
 
 @answer_cache.cached_answer
@@ -21,6 +21,8 @@ def cluster_map(request, edition):
     # the public map.
     preview = answer_cache.staff_preview(request)
     context = pages.cluster_map_context(preview=preview)
+    context["edition_switcher"] = edition_switcher.map_switcher(edition, preview)
+    context["edition_changes_url"] = edition_switcher.changes_link(context["edition_switcher"], edition, preview)
     context["embed_dialog"] = embed.dialog_context(
         request, request.build_absolute_uri(editions.pinned_path(request, edition)), edition=edition
     )
@@ -67,6 +69,10 @@ def cluster_detail(request, slug, year=None):
         context = pages.cluster_detail_context(cluster)
         context["share"] = pages.cluster_share(cluster, request.build_absolute_uri)
         context["embed_dialog"] = embed.dialog_context(request, context["share"]["url"], cluster, edition=edition)
+        elsewhere = edition_changes.same_cluster_elsewhere(cluster)
+        context["edition_switcher"] = edition_switcher.cluster_switcher(cluster, elsewhere)
+        context["edition_changes_url"] = edition_switcher.changes_link(context["edition_switcher"], edition)
+        context["other_editions"] = edition_changes.other_editions(elsewhere)
         return render(request, "layout/cluster_detail.html", context)
 
 
@@ -132,3 +138,15 @@ def enquiries_address(group, request):
 @never_cache
 def enquiry_sent(request):
     return render(request, "layout/enquiry_sent.html", {"sent": enquiries.sent_from(request.GET.get("r", ""))})
+
+
+@answer_cache.cached_answer
+def edition_changes_page(request, year):
+    """What changed in an edition since the previous published one; an unpublished edition only in a staff preview."""
+    preview = answer_cache.staff_preview(request)
+    edition = editions.public_edition(request, year)
+    with editions.answering(edition):
+        response = render(request, "layout/edition_changes.html", edition_changes.changes_context(edition, preview))
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response

@@ -36,7 +36,9 @@ export function embedAddress(data) {
   if (!controls.length) query.set("controls", "none");
   else if (controls.length < config.controls.length) query.set("controls", controls.join(","));
   if (!data.get("legend")) query.set("legend", "0");
-  return `${config.embedUrl}?${query.toString().replace(/%2C/g, ",")}`;
+  // Pinned to the edition shown unless the portal wants whatever edition is the latest when read.
+  const base = data.get("edition") === "latest" && config.latestEmbedUrl ? config.latestEmbedUrl : config.embedUrl;
+  return `${base}?${query.toString().replace(/%2C/g, ",")}`;
 }
 
 // A wrapper that keeps the frame's shape at any width (padding-top: works in every browser).

@@ -54,6 +54,12 @@ def test_should_embed_the_map_from_the_dialog(visit):
     assert snippet.startswith('<div style="position:relative;width:100%;height:0;padding-top:75%')
     dialog.get_by_label("Shape").select_option("16:9")
     assert "padding-top:56.25%" in dialog.get_by_label("Code to paste into your page").input_value()
+    # Pinned to the edition shown by default; "always the latest" drops the year from the address.
+    assert "/embed/2025/?" in snippet
+    dialog.get_by_label("Always the latest edition").check()
+    latest = dialog.get_by_label("Code to paste into your page").input_value()
+    assert "/embed/?" in latest and "/embed/2025/" not in latest
+    dialog.get_by_label("Pinned to the 2025 edition shown").check()
 
     dialog.get_by_role("button", name="Copy the code").click()
     dialog.get_by_role("status").filter(has_text="Copied").wait_for()

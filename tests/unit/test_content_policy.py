@@ -13,6 +13,7 @@ PUBLIC = [
     "/en/scenarios/",
     "/en/projects/",
     "/zh-hans/compare/?clusters=",
+    "/zh-hans/2025/changes/",
     "/downloads/",
     "/api/v1/",
     "/api/v1/clusters.geojson",
@@ -70,7 +71,8 @@ def test_images_may_come_from_the_tile_hosts_of_the_basemaps_offered_and_no_othe
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_our_pages_have_no_inline_script_or_style(client, layout_data, language):
-    for address in [f"/{language}/", f"/{language}/scenarios/", f"/{language}/projects/", cluster_page(client)]:
+    pages = [f"/{language}/", f"/{language}/scenarios/", f"/{language}/projects/", f"/{language}/2025/changes/"]
+    for address in [*pages, cluster_page(client)]:
         html = client.get(address).content.decode()
         for script in re.findall(r"<script\b[^>]*>", html):
             # Data blocks (json_script) are not run; every script is a file of ours.

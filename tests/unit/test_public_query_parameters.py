@@ -16,6 +16,7 @@ PAGES = {
     "/en/scenarios/": ["lang"],
     "/en/projects/": ["lang"],
     "/en/compare/": ["clusters"],
+    "/en/2025/changes/": ["preview", "lang"],
     "/downloads/": ["lang"],
     "/embed/": EMBED,
     "/embed/clusters/{slug}/": EMBED,
