@@ -44,6 +44,7 @@ def multiply_layout(factor=100):
                     title_en=f"{scenario.title_en} (copy {n})" if scenario.title_en else "",
                     category=scenario.category,
                     cluster_id=copy.pk,
+                    edition_id=copy.edition_id,
                     source_id=scenario.source_id,
                     is_published=scenario.is_published,
                 )
@@ -55,6 +56,7 @@ def multiply_layout(factor=100):
                     name_zh=f"{project.name_zh}（副本{n}）",
                     name_en=f"{project.name_en} (copy {n})" if project.name_en else "",
                     cluster_id=copy.pk,
+                    edition_id=copy.edition_id,
                     district_id=project.district_id,
                     sector=project.sector,
                     source_id=project.source_id,
