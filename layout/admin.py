@@ -37,6 +37,7 @@ from layout.models import (
     Project,
     Scenario,
     Source,
+    latest_edition,
 )
 from layout.resources import ClusterResource, ProjectResource, ScenarioResource, SpreadsheetCSV, SpreadsheetXLSX
 from layout.second_factor import has_device, reset_second_factor
@@ -662,6 +663,10 @@ class HeadlineFigureAdmin(LayoutAdmin):
         (None, {"fields": ["edition", "key", "label_zh", "label_en", "order"]}),
         (_("Figure"), {"fields": ["value", "unit", "qualifier", "source", "source_quote"]}),
     ]
+
+    def get_changeform_initial_data(self, request):
+        """A new figure is of the latest edition unless the official chooses another."""
+        return {"edition": latest_edition(), **super().get_changeform_initial_data(request)}
 
 
 def _edition_url(name, edition, preview=False):

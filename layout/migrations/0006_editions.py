@@ -11,7 +11,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 # The 2025 edition as the sources publish it (seeds/editions.json holds the same values).
 YEAR_2025 = {
     "year": 2025,

@@ -30,8 +30,9 @@ def amap_offered(settings):
 
 
 def detail_address(query=""):
+    """The cluster's page as the map links to it: in its edition."""
     with translation.override("en"):
-        return reverse("cluster_detail", args=[JIADING]) + query
+        return reverse("cluster_detail", kwargs={"year": 2025, "slug": JIADING}) + query
 
 
 def drawn_area(visit):
@@ -111,7 +112,8 @@ def test_should_keep_the_basemap_on_the_detail_page(visit, amap_offered):
     page.wait_for_selector("#cluster-detail-map[data-datum=wgs84]", state="attached")
     assert shapely.hausdorff_distance(drawn_area(visit)[0], wgs84) < 1e-6
     assert "basemap" not in state(visit)
-    assert page.locator(".site-header .back-link").get_attribute("href") == map_address("en")
+    # Back to the map of the cluster's edition.
+    assert page.locator(".site-header .back-link").get_attribute("href") == "/en/2025/"
 
     # AMap again, then back to the map: the map opens on AMap too.
     page.get_by_label("AMap (Gaode)").check()

@@ -273,3 +273,8 @@ def test_an_imported_row_should_name_a_cluster_of_its_own_edition(second_edition
     cluster = ScenarioResource().fields["cluster"]
     assert cluster.clean({"cluster": XUHUI, "edition": 2026}) == Cluster.objects.get(edition=second_edition, slug=XUHUI)
     assert cluster.clean({"cluster": XUHUI, "edition": "2025"}).edition.year == 2025
+
+
+def test_a_new_headline_figure_should_be_offered_the_latest_edition(admin_client, second_edition):
+    form = admin_client.get(reverse("admin:layout_headlinefigure_add")).content.decode()
+    assert f'<option value="{second_edition.pk}" selected>' in form
