@@ -7,12 +7,14 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +25,7 @@ from layout.forms import (
     GeoJSONGeometryField,
     ImportConfirmationForm,
     InlineRowForm,
+    LabelledExportForm,
     LayoutModelForm,
     ProjectForm,
     VersionedInlineFormSet,
@@ -101,11 +104,12 @@ class LayoutAdmin(SimpleHistoryAdmin):
                 delta = previous.diff_against(
                     current, foreign_keys_are_objs=foreign_keys_are_objs, excluded_fields={"version"}
                 )
-                helper = self.get_historical_record_context_helper(request, previous)
-                changes = helper.context_for_delta_changes(delta)
+                # As the form shows each field (a record by its name, a choice by its label, a boundary by its area
+                # and a small before/after map), not simple-history's text of the stored value.
+                changes = [history.shown_change(self.model, c.field, c.old, c.new) for c in delta.changes]
                 draft = history.draft_change(self.model, current, previous)
                 if draft is not None:
-                    changes.append({"field": draft.field, "old": draft.old, "new": draft.new})
+                    changes.append(draft)
                 previous.history_delta_changes = changes
             previous = current
 
@@ -369,6 +373,7 @@ class TableAdmin(ImportExportMixin):
     export_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     show_change_form_export = False
     confirm_form_class = ImportConfirmationForm
+    export_form_class = LabelledExportForm
 
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {**super().get_confirm_form_kwargs(request, import_form), "import_formats": self.get_import_formats()}
@@ -644,6 +649,20 @@ class HeadlineFigureAdmin(LayoutAdmin):
     ]
 
 
+class OfficialPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, with its warning about disabling the password in the official's language (Django joins
+    that warning to its help text in English, outside its catalogue)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
+
+
 class EditorProfileInline(admin.StackedInline):
     model = EditorProfile
     can_delete = False
@@ -660,12 +679,15 @@ class OfficialAdmin(UserAdmin):
     """Users with their role (group) and, for district editors, their district."""
 
     inlines = [EditorProfileInline]
+    change_password_form = OfficialPasswordChangeForm
     list_display = [*UserAdmin.list_display, "role", "district", "second_factor"]
     actions = [reset_second_factor]
 
     @admin.display(description=_("role"))
     def role(self, user):
-        return ", ".join(group.name for group in user.groups.all()) or ("superuser" if user.is_superuser else "—")
+        # The groups are made by layout.roles with English names: shown in the official's language.
+        names = ", ".join(gettext(group.name) for group in user.groups.all())
+        return names or (gettext("superuser") if user.is_superuser else "—")
 
     @admin.display(description=_("district"))
     def district(self, user):

@@ -89,10 +89,16 @@ def source_field(related_name, verbose_name=_("source")):
     )
 
 
-def change_history(**kwargs):
+def change_history(verbose_name, verbose_name_plural, **kwargs):
     """Every change of a record, by whom and when (django-simple-history). The seed loader's
-    bookkeeping and the save time are not part of what an official changes."""
-    return HistoricalRecords(excluded_fields=["seed_values", "updated_at"], **kwargs)
+    bookkeeping and the save time are not part of what an official changes. Its names are given lazily:
+    simple-history's own "historical …" is fixed in the language of the process's start."""
+    return HistoricalRecords(
+        excluded_fields=["seed_values", "updated_at"],
+        verbose_name=verbose_name,
+        verbose_name_plural=verbose_name_plural,
+        **kwargs,
+    )
 
 
 class LayoutQuerySet(models.QuerySet):
@@ -175,7 +181,7 @@ class SeededModel(VersionedModel):
 class Source(SeededModel):
     """Where a figure or a fact comes from: a document, with the wording it uses."""
 
-    key = models.SlugField(unique=True)
+    key = models.SlugField(_("key"), unique=True)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -183,11 +189,12 @@ class Source(SeededModel):
     note = models.TextField(_("note"), blank=True)
     note_zh = models.TextField(_("note (Chinese)"), blank=True)
 
-    history = change_history()
+    history = change_history(_("historical source"), _("historical sources"))
 
     class Meta:
         ordering = ["key"]
         verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self):
         return self.title
@@ -202,11 +209,12 @@ class District(SeededModel):
     boundary = models.JSONField(_("boundary"), null=True, blank=True, validators=[validate_boundary])
     boundary_source = source_field("district_boundaries", _("boundary source"))
 
-    history = change_history()
+    history = change_history(_("historical district"), _("historical districts"))
 
     class Meta:
         ordering = ["adcode"]
         verbose_name = _("district")
+        verbose_name_plural = _("districts")
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
@@ -218,7 +226,7 @@ class District(SeededModel):
 class IndustryChain(SeededModel):
     """One of the 10 forward-looking key industry chains."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=100)
     is_trillion_cluster = models.BooleanField(
@@ -232,14 +240,15 @@ class IndustryChain(SeededModel):
         default="#607d8b",
         help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = source_field("chains")
 
-    history = change_history()
+    history = change_history(_("historical industry chain"), _("historical industry chains"))
 
     class Meta:
         ordering = ["order", "slug"]
         verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
@@ -261,7 +270,7 @@ class Confidence(models.TextChoices):
 class Cluster(PublishedModel, SeededModel):
     """A district-level featured-track cluster of the 2025 layout."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     number = models.PositiveSmallIntegerField(_("number in the layout"), unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300)
@@ -337,11 +346,12 @@ class Cluster(PublishedModel, SeededModel):
     description_en = models.TextField(_("description (English)"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="clusters")
 
-    history = change_history(m2m_fields=["other_chains", "sources"])
+    history = change_history(_("historical cluster"), _("historical clusters"), m2m_fields=["other_chains", "sources"])
 
     class Meta:
         ordering = ["number"]
         verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
         permissions = [("publish_cluster", _("Can publish clusters"))]
 
     def __str__(self):
@@ -422,11 +432,12 @@ class Scenario(PublishedModel, SeededModel):
     source = source_field("scenarios")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
-    history = change_history()
+    history = change_history(_("historical scenario"), _("historical scenarios"))
 
     class Meta:
         ordering = ["cluster__number", "title_zh"]
         verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
         permissions = [("publish_scenario", _("Can publish scenarios"))]
 
     def __str__(self):
@@ -459,11 +470,12 @@ class Project(PublishedModel, SeededModel):
     figures_en = models.TextField(_("published figures (English)"), blank=True)
     source = source_field("projects")
 
-    history = change_history()
+    history = change_history(_("historical project"), _("historical projects"))
 
     class Meta:
         ordering = ["name_zh"]
         verbose_name = _("project")
+        verbose_name_plural = _("projects")
         permissions = [("publish_project", _("Can publish projects"))]
 
     def __str__(self):
@@ -480,7 +492,7 @@ class Project(PublishedModel, SeededModel):
 class HeadlineFigure(SeededModel):
     """A headline total of the layout (14 clusters, 15 million m², …) with its source."""
 
-    key = models.SlugField(unique=True)
+    key = models.SlugField(_("key"), unique=True)
     label_zh = models.CharField(_("Chinese label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
     value = models.DecimalField(
@@ -490,15 +502,16 @@ class HeadlineFigure(SeededModel):
     qualifier = models.CharField(
         _("qualifier"), max_length=20, blank=True, choices=[("", _("exact")), ("over", _("over"))]
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = source_field("headline_figures")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
-    history = change_history()
+    history = change_history(_("historical headline figure"), _("historical headline figures"))
 
     class Meta:
         ordering = ["order"]
         verbose_name = _("headline figure")
+        verbose_name_plural = _("headline figures")
 
     def __str__(self):
         return f"{self.label_en}: {self.value}"
@@ -520,6 +533,7 @@ class EditorProfile(models.Model):
 
     class Meta:
         verbose_name = _("editor profile")
+        verbose_name_plural = _("editor profiles")
         permissions = [("edit_every_district", _("Can edit the records of every district"))]
 
     def __str__(self):
@@ -578,6 +592,7 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self):
         return f"{self.token} ({self.changed_at.isoformat()})"
