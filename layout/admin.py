@@ -1,6 +1,7 @@
 """The officials' admin: roles by district, drafts that reviewers publish, history, tables and boundary files."""
 
 import copy
+import dataclasses
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -110,7 +111,7 @@ class LayoutAdmin(SimpleHistoryAdmin):
                 draft = history.draft_change(self.model, current, previous)
                 if draft is not None:
                     changes.append(draft)
-                previous.history_delta_changes = changes
+                previous.history_delta_changes = [dataclasses.asdict(change) for change in changes]
             previous = current
 
 

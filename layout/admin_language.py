@@ -12,12 +12,12 @@ from django.apps import apps
 from django.contrib.admin.templatetags import admin_list
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 # Apps whose own catalogues name them in English only (or not at all).
 APP_NAMES = {
     "axes": gettext_lazy("Sign-in lock-out"),
-    "auth": pgettext_lazy("admin app", "Accounts and roles"),
+    "auth": gettext_lazy("Accounts and roles"),
 }
 
 BOOLEAN_ICONS = {True: "yes", False: "no", None: "unknown"}

@@ -2,18 +2,24 @@
 Chinese label of ours on an English one. Pages are found from the admin site's registry, so a screen added
 later is checked too; a failure names the page and the words to translate."""
 
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
+import shapely
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from tests.unit.conftest import authenticator, signed_in
+from layout import history
+from layout.models import Cluster
+from tests.unit.conftest import JIADING, authenticator, change_form_data, inside, messages_of, signed_in
 
 # Words a Chinese page may carry in Latin letters: formats, datums, units and names officials know in this form.
 LATIN_ALLOWED = {
@@ -23,6 +29,7 @@ LATIN_ALLOWED = {
     "XLSX",
     "Excel",
     "WGS-84",
+    "WGS",  # "WGS 84", the coordinate system's name as a file states it
     "GCJ-02",
     "TOTP",
     "QR",
@@ -41,6 +48,7 @@ LATIN_ALLOWED = {
     "API",
     "IP",
     "LDAP",
+    "XML",
     "GPS",
     "HTTP",
     "GET",
@@ -251,8 +259,6 @@ def test_every_admin_page_is_english_for_an_english_official(superuser):
 
 def test_the_second_factor_pages_are_chinese(layout_data, django_user_model):
     """Before the admin opens: the enrolment (QR code) and the code page, in the official's language."""
-    from django.test import Client
-
     user = django_user_model.objects.create_superuser("new-official", "n@example.org", "pw")
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
@@ -299,3 +305,74 @@ def test_model_names_have_their_own_plural(superuser):
     client = in_language(superuser, "en")
     index = " ".join(visible_text(client.get(reverse("admin:index")).content.decode()))
     assert "Clusters" in index and "Industry chains" in index, index
+
+
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        (b"", "empty.geojson"),
+        (b"<kml>broken", "broken.kml"),
+        (b'{"type": "FeatureCollection", "features": []}', "none.geojson"),
+        (b"x", "boundary.txt"),
+    ],
+)
+def test_boundary_upload_refusals_are_chinese(superuser, content, name):
+    """The boundary file's refusal, the coordinate-source choice and the rest of the form, in Chinese."""
+    client = in_language(superuser, "zh-hans")
+    cluster = Cluster.objects.order_by("pk").first()
+    url = reverse("admin:layout_cluster_change", args=[cluster.pk])
+    data = change_form_data(client.get(url))
+    data["boundary_file"] = SimpleUploadedFile(name, content)
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    left = english_left(visible_text(response.content.decode()), typed_values("zh-hans"))
+    assert not left, left
+
+
+def test_boundary_read_from_a_file_is_announced_in_chinese(superuser):
+    client = in_language(superuser, "zh-hans")
+    cluster = Cluster.objects.order_by("pk").first()
+    url = reverse("admin:layout_cluster_change", args=[cluster.pk])
+    data = change_form_data(client.get(url))
+    boundary = json.dumps({"type": "Feature", "properties": {}, "geometry": inside(cluster.district.adcode)})
+    data["boundary_file"] = SimpleUploadedFile("cluster.geojson", boundary.encode())
+    response = client.post(url, data)
+    messages = " ".join(messages_of(response))
+    assert "平方千米" in messages and not english_left([messages], []), messages
+
+
+def test_the_lock_out_page_is_chinese(django_user_model):
+    django_user_model.objects.create_user("official", password="the-right-password", is_staff=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post(reverse("admin:login"), {"username": "official", "password": f"guess-{attempt}"})
+    assert locked.status_code == 429
+    assert not english_left(visible_text(locked.content.decode()), []), visible_text(locked.content.decode())
+
+
+def test_history_shows_a_boundary_change_as_its_area_with_a_before_and_after_map(officials):
+    """Not the stored dictionaries ({'typ…): the area before and after, and both shapes drawn as inline SVG."""
+    cluster = Cluster.objects.get(district__adcode=JIADING)
+    client = in_language(officials["users"]["admin"], "zh-hans")
+    url = reverse("admin:layout_cluster_change", args=[cluster.pk])
+    data = change_form_data(client.get(url))
+    data["boundary"] = json.dumps(inside(JIADING, half=0.01))
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("admin:layout_cluster_history", args=[cluster.pk]))
+    html = page.content.decode()
+    [boundary] = [c for c in page.context["page_obj"][0].history_delta_changes if c["field"] == "边界"]
+    assert re.fullmatch(r"\d+\.\d\d km²", boundary["new"]), boundary["new"]
+    assert boundary["old"] != boundary["new"]
+    assert f"边界:</strong>\n                  {boundary['old']}&nbsp;&rarr;&nbsp;{boundary['new']}" in html
+    assert "{&#x27;typ" not in html and "{'typ" not in html and "chars]" not in html
+    svg = re.search(r'<svg class="layout-history-map".*?</svg>', html, re.S)[0]
+    assert svg.count("<path") == 2 and "<script" not in svg
+    # The change reason is left empty when none was given, never "None".
+    assert "<td>None</td>" not in html and "修改内容" in html
+
+
+def test_history_size_of_a_square_is_its_area():
+    """The area shown is the shape's real (geodesic) area: a 0.01° square at Shanghai is 0.95 km by 1.11 km."""
+    square = shapely.geometry.box(121.4, 31.2, 121.41, 31.21)
+    with translation.override("en"):
+        assert history.describe_shape(square) == "1.06 km²"
