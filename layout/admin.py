@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -355,6 +356,31 @@ class DraftAdmin(DistrictScopedAdmin):
         )
 
 
+def name_in_language(record):
+    """A record named in Chinese and in English (a district, a chain, a cluster), by its name in the official's
+    language: a list column then holds one name, not two side by side."""
+    if record is None:
+        return None
+    chinese = (translation.get_language() or "").startswith("zh")
+    return (record.name_zh if chinese else record.name_en) or str(record)
+
+
+class NamesInLanguageMixin:
+    """List columns of related records, each by its name in the official's language."""
+
+    @admin.display(description=_("district"), ordering="district__adcode")
+    def district_name(self, obj):
+        return name_in_language(obj.district)
+
+    @admin.display(description=_("primary industry chain"), ordering="primary_chain__order")
+    def chain_name(self, obj):
+        return name_in_language(obj.primary_chain)
+
+    @admin.display(description=_("cluster"), ordering="cluster__number")
+    def cluster_name(self, obj):
+        return name_in_language(obj.cluster)
+
+
 STORED_FILE_GONE = _(
     "The file checked in the preview is no longer on the server (it was imported or it expired): choose the file again."
 )
@@ -479,13 +505,13 @@ class ScenarioInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
+class ClusterAdmin(NamesInLanguageMixin, TableAdmin, GeometryAdminMixin, DraftAdmin):
     form = ClusterForm
     change_form_template = GeometryAdminMixin.change_form_template
     resource_classes = [ClusterResource]
     geometry_fields = {"boundary": geometry.POLYGONAL, "anchor": geometry.POINT}
-    list_display = ["number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
-    list_display_links = ["number", "name_zh"]
+    list_display = ["list_number", "name_zh", "name_en", "district_name", "chain_name", "space", "boundary_status"]
+    list_display_links = ["list_number", "name_zh"]
     list_filter = ["district", "primary_chain", "boundary_status"]
     list_select_related = ["district", "primary_chain"]
     search_fields = ["name_zh", "name_en", "slug", "district__name_zh", "district__name_en"]
@@ -577,16 +603,21 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
         (_("Sources"), {"fields": ["sources"]}),
     ]
 
+    @admin.display(description=_("No."), ordering="number")
+    def list_number(self, cluster):
+        """The number in the layout, under a header as narrow as the number."""
+        return cluster.number
+
     @admin.display(description=_("space"), ordering="space_m2")
     def space(self, cluster):
         return formats.format_space(cluster.space_m2)
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(TableAdmin, DraftAdmin):
+class ScenarioAdmin(NamesInLanguageMixin, TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     resource_classes = [ScenarioResource]
-    list_display = ["title_zh", "title_en", "category", "cluster", "source"]
+    list_display = ["title_zh", "title_en", "category", "cluster_name", "source"]
     list_filter = ["category", "cluster__district"]
     list_select_related = ["cluster", "source"]
     search_fields = ["title_zh", "title_en"]
@@ -598,11 +629,11 @@ class ScenarioAdmin(TableAdmin, DraftAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(TableAdmin, DraftAdmin):
+class ProjectAdmin(NamesInLanguageMixin, TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     form = ProjectForm
     resource_classes = [ProjectResource]
-    list_display = ["name_zh", "name_en", "company_zh", "district", "cluster", "sector", "investment"]
+    list_display = ["name_zh", "name_en", "company_zh", "district_name", "cluster_name", "sector", "investment"]
     list_filter = ["district", "sector"]
     list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]

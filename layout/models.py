@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -351,7 +351,8 @@ class Cluster(PublishedModel, SeededModel):
     class Meta:
         ordering = ["number"]
         verbose_name = _("cluster")
-        verbose_name_plural = _("clusters")
+        # "clusters" alone is the public pages' counting word ("14 个集聚区"): the admin's list name is its own.
+        verbose_name_plural = pgettext_lazy("admin list", "clusters")
         permissions = [("publish_cluster", _("Can publish clusters"))]
 
     def __str__(self):

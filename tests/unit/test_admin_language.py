@@ -302,6 +302,7 @@ def test_model_names_have_their_own_plural(superuser):
     client = in_language(superuser, "zh-hans")
     index = " ".join(visible_text(client.get(reverse("admin:index")).content.decode()))
     assert "集聚区" in index and not re.search(r"[\u3400-\u9fff]s\b", index), index
+    assert "个集聚区" not in index  # the public pages' counting word is not the list's name
     client = in_language(superuser, "en")
     index = " ".join(visible_text(client.get(reverse("admin:index")).content.decode()))
     assert "Clusters" in index and "Industry chains" in index, index
