@@ -35,14 +35,15 @@ def signed_in_page(open_visit, live_server, user, language):
 
 
 def page_width(visit, path):
-    """How wide the page is, and its widest box that scrolls sideways on its own (a list's table)."""
+    """How wide the page is, and its widest box that scrolls sideways on its own (a list's table). A list box of
+    choices (Django's two-box many-to-many selector) scrolls its own long options: not the page's layout."""
     visit.page.goto(visit.base_url + path)
     visit.page.wait_for_selector("#content", state="attached")
     if visit.page.locator(".leaflet-container").count():
         visit.page.wait_for_selector(".leaflet-container[data-ready=true]", state="attached")
     return visit.page.evaluate(
         """() => Math.max(document.documentElement.scrollWidth, ...[...document.querySelectorAll('#content *')]
-            .filter(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.leaflet-container')
+            .filter(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.leaflet-container') && e.tagName !== 'SELECT'
                 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
             .map(e => document.documentElement.clientWidth + e.scrollWidth - e.clientWidth))"""
     )

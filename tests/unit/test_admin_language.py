@@ -5,7 +5,9 @@ later is checked too; a failure names the page and the words to translate."""
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import django
 import pytest
 import shapely
 from django.apps import apps
@@ -377,3 +379,24 @@ def test_history_size_of_a_square_is_its_area():
     square = shapely.geometry.box(121.4, 31.2, 121.41, 31.21)
     with translation.override("en"):
         assert history.describe_shape(square) == "1.06 km²"
+
+
+def admin_script_messages():
+    """The messages Django's admin scripts show through gettext (the two-box selector, the calendar, the actions)."""
+    scripts = Path(django.__file__).parent / "contrib" / "admin" / "static" / "admin" / "js"
+    found = set()
+    for path in [*scripts.glob("*.js"), *scripts.glob("admin/*.js")]:
+        found.update(re.findall(r"""\b(?:gettext|ngettext)\(\s*(['"])(.+?)\1""", path.read_text()))
+    return {message for _quote, message in found}
+
+
+def test_the_admin_scripts_speak_chinese(superuser):
+    """Text drawn by the admin's scripts ("Choose all 资料来源") comes from the jsi18n catalogue: every message of
+    Django's admin scripts has its Chinese there (Django's own catalogue lacks its newer ones; ours adds them)."""
+    client = in_language(superuser, "zh-hans")
+    script = client.get(reverse("admin:jsi18n")).content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S)[1])
+    messages = admin_script_messages()
+    assert "Choose all %s" in messages
+    untranslated = sorted(m for m in messages if not CHINESE_RUN.search(str(catalogue.get(m, ""))))
+    assert untranslated == [], "add these to layout/locale/zh_Hans/LC_MESSAGES/djangojs.po"
