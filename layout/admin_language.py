@@ -8,16 +8,17 @@ language belongs with the screen the official reads, and one cookie serves the s
 known as well as the public pages' unprefixed addresses.
 """
 
+import contextlib
+
 from django.apps import apps
 from django.contrib.admin.templatetags import admin_list
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
-# Apps whose own catalogues name them in English only (or not at all).
+# Apps (by label) whose own catalogues name them in English only: axes has no zh_Hans catalogue.
 APP_NAMES = {
     "axes": gettext_lazy("Sign-in lock-out"),
-    "auth": gettext_lazy("Accounts and roles"),
 }
 
 BOOLEAN_ICONS = {True: "yes", False: "no", None: "unknown"}
@@ -37,7 +38,7 @@ def boolean_icon(value):
 def install():
     """Called once at start (LayoutConfig.ready)."""
     for label, name in APP_NAMES.items():
-        if apps.is_installed(label):
+        with contextlib.suppress(LookupError):  # not installed
             apps.get_app_config(label).verbose_name = name
     # Every caller imports it from this module when it draws an icon, so the replacement is seen everywhere.
     admin_list._boolean_icon = boolean_icon
