@@ -150,6 +150,8 @@ class GeometryAdminMixin:
                 "paste": str(_("Paste or edit the GeoJSON text")),
                 "area": str(_("Area of the shape")),
                 "noShape": str(_("no shape drawn")),
+                "zoomIn": str(_("Zoom in")),
+                "zoomOut": str(_("Zoom out")),
             },
         }
         preview = getattr(form, "boundary_preview", None)

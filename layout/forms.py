@@ -61,6 +61,9 @@ class GeoJSONMapWidget(LeafletWidget):
         if isinstance(value, str) and value.strip() == "null":
             value = None  # forms.JSONField's text for "no geometry": an empty map, not a broken one
         context = super().get_context(name, value, attrs)
+        # django-leaflet's admin widget renders its drawing toolbar's words (in the official's language) only
+        # when told the map has the forms plugin, which it always has here.
+        context["with_forms"] = True
         if value and not context["serialized"]:
             context["serialized"] = value  # not a geometry GEOS reads: keep the text to correct it
         return context
