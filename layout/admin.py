@@ -102,6 +102,7 @@ class LayoutAdmin(SimpleHistoryAdmin):
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         previous = None
         for current in historical_records:
+            current.shown_change_reason = history.shown_reason(current.history_change_reason)
             if previous is not None:
                 delta = previous.diff_against(
                     current, foreign_keys_are_objs=foreign_keys_are_objs, excluded_fields={"version"}

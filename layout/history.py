@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from shapely.geometry import shape
 
 from layout import geometry
@@ -212,3 +213,27 @@ def shown_change(model, name, old, new, limit=200):
     else:  # a key or a stored code means nothing to an official: what the form shows
         old, new = _shown(model, name, old), _shown(model, name, new)
     return Change(_label(model, name), _text(old, limit), _text(new, limit))
+
+
+# Reasons the code stores with a change (layout.drafts, layout.backup), in English: shown in the official's language.
+STORED_REASONS = {
+    "draft proposed": gettext_lazy("draft proposed"),
+    "draft withdrawn": gettext_lazy("draft withdrawn"),
+    "published": gettext_lazy("published"),
+    "republished": gettext_lazy("republished"),
+    "unpublished": gettext_lazy("unpublished"),
+    "restored from a backup": gettext_lazy("restored from a backup"),
+}
+PUBLISHED_PROPOSAL = "published the changes proposed by "
+
+
+def shown_reason(reason):
+    """A stored change reason as the history page shows it: "" for none, the code's own reasons translated,
+    anything else (an official's words) as typed."""
+    if not reason:
+        return ""
+    if reason in STORED_REASONS:
+        return str(STORED_REASONS[reason])
+    if reason.startswith(PUBLISHED_PROPOSAL):
+        return _("published the changes proposed by %(name)s") % {"name": reason[len(PUBLISHED_PROPOSAL) :]}
+    return reason

@@ -131,7 +131,10 @@ def _typed_values():
         fields = [
             f.attname
             for f in model._meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField)) and not f.choices
+            # A change reason is written by the code (layout.drafts): checked, not taken as typed.
+            if isinstance(f, (models.CharField, models.TextField))
+            and not f.choices
+            and f.name != "history_change_reason"
         ]
         if not fields or model._meta.app_label in {"sessions", "admin", "contenttypes"}:
             continue
@@ -401,3 +404,21 @@ def test_the_admin_scripts_speak_chinese(superuser):
     assert "Choose all %s" in messages
     untranslated = sorted(m for m in messages if not CHINESE_RUN.search(str(catalogue.get(m, ""))))
     assert untranslated == [], "add these to layout/locale/zh_Hans/LC_MESSAGES/djangojs.po"
+
+
+def test_history_gives_the_codes_change_reasons_in_chinese(officials):
+    """A draft proposed by the city office, then published by a reviewer: the reasons the code stored in English
+    ("draft proposed", "published the changes proposed by …") read in Chinese."""
+    from layout import edits
+
+    cluster = Cluster.objects.get(district__adcode=JIADING)
+    city = in_language(officials["users"]["city"], "zh-hans")
+    url = reverse("admin:layout_cluster_change", args=[cluster.pk])
+    data = change_form_data(city.get(url))
+    data["name_en"] = "Jiading proposed name"
+    assert city.post(url, data).status_code == 302
+    edits.publish(officials["users"]["reviewer"], Cluster.objects.get(pk=cluster.pk))
+    page = city.get(reverse("admin:layout_cluster_history", args=[cluster.pk]))
+    reasons = [record.shown_change_reason for record in page.context["page_obj"]][:2]
+    assert reasons == ["发布了 city-editor 提出的修改", "提出草稿"], reasons
+    assert not english_left(visible_text(page.content.decode()), typed_values("zh-hans"))
