@@ -482,6 +482,9 @@ class ImportConfirmationForm(ConfirmImportForm):
         return name
 
 
+UNIT_IN_LABEL = re.compile(r"\s*[（(][^（(]*[)）]$")  # "space (m²)", "空间（平方米）"
+
+
 class LabelledExportForm(SelectableFieldsExportForm):
     """The export's column choice, each column by its field's name in the official's language and its header in
     the file (import-export's own label is the header title-cased: "Name Zh")."""
@@ -493,5 +496,8 @@ class LabelledExportForm(SelectableFieldsExportForm):
             label = capfirst(str(resource._meta.model._meta.get_field(field.attribute or field_name).verbose_name))
         except Exception:
             return column
+        unit = getattr(field.widget, "unit", "")
+        if unit:  # a figure in a unit of its own (万平方米 beside m²): named by that unit, not the field's
+            label = "{} ({})".format(UNIT_IN_LABEL.sub("", label), unit)
         # The file's header too where it is not the field's own name (as import-export does).
         return label if column == field_name else f"{label} ({column})"
