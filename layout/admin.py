@@ -94,6 +94,9 @@ class LayoutAdmin(SimpleHistoryAdmin):
             for line in options["fields"]
             for name in (line if isinstance(line, (list, tuple)) else [line])
         }
+        if not self.has_change_permission(request, obj):
+            # Read only: the form's own inputs (the version started from, a boundary file) have nothing to show.
+            return without_fields(fieldsets, FORM_ONLY_FIELDS)
         if "edited_version" not in names:
             # Hidden: the version the official started from, to refuse a save over someone else's.
             fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "edited_version"]
@@ -122,6 +125,35 @@ class GeometryAdminMixin:
 
     geometry_fields = {}  # field name → allowed GeoJSON geometry types
     change_form_template = "layout/admin/change_form_with_map.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: each shape as its area (or place) and a small map, not its GeoJSON text.
+        shown = {name: f"{name}_shown" for name in self.geometry_fields}
+        return [
+            (title, {**options, "fields": [_renamed(line, shown) for line in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields += [f"{name}_shown" for name in self.geometry_fields]
+        return fields
+
+    def _shape_shown(self, obj, name):
+        shape = history._shape(getattr(obj, name, None)) if obj is not None else None
+        return format_html("{}{}", history.describe_shape(shape), history.before_after_svg(None, shape))
+
+    @admin.display(description=_("boundary"))
+    def boundary_shown(self, obj):
+        return self._shape_shown(obj, "boundary")
+
+    @admin.display(description=_("anchor point"))
+    def anchor_shown(self, obj):
+        return self._shape_shown(obj, "anchor")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.geometry_fields:
@@ -170,6 +202,32 @@ class GeometryAdminMixin:
                 % {"summary": preview.summary()},
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# Inputs of the change form that are not the record's fields: nothing to show where the official may only look.
+FORM_ONLY_FIELDS = {"edited_version", "boundary_file", "boundary_datum"}
+
+
+def _renamed(line, names):
+    if isinstance(line, (list, tuple)):
+        return type(line)(names.get(name, name) for name in line)
+    return names.get(line, line)
+
+
+def without_fields(fieldsets, dropped):
+    """The fieldsets without the named fields (a line of several loses only those)."""
+    result = []
+    for title, options in fieldsets:
+        lines = []
+        for line in options["fields"]:
+            if isinstance(line, (list, tuple)):
+                kept = [name for name in line if name not in dropped]
+                if kept:
+                    lines.append(kept[0] if len(kept) == 1 else tuple(kept))
+            elif line not in dropped:
+                lines.append(line)
+        result.append((title, {**options, "fields": lines}))
+    return result
 
 
 class DraftInlineFormSet(VersionedInlineFormSet):
