@@ -427,3 +427,25 @@ def test_history_gives_the_codes_change_reasons_in_chinese(officials):
     reasons = [record.shown_change_reason for record in page.context["page_obj"]][:2]
     assert reasons == ["发布了 city-editor 提出的修改", "提出草稿"], reasons
     assert not english_left(visible_text(page.content.decode()), typed_values("zh-hans"))
+
+
+def test_an_import_preview_and_its_row_errors_are_chinese(superuser):
+    """The import's preview of a table with a changed row and a row naming an unknown district, in Chinese."""
+    from tests.unit.test_resources import CSV, dry_run, export
+
+    client = in_language(superuser, "zh-hans")
+    table = export(client, Cluster, CSV)
+    table[0] = [
+        ("新名称" if header == "name_zh" else value) for header, value in zip(table.headers, table[0], strict=True)
+    ]
+    table[1] = [
+        ("999999" if header == "district" else value) for header, value in zip(table.headers, table[1], strict=True)
+    ]
+    preview = dry_run(client, Cluster, table, CSV)
+    texts = visible_text(preview.content.decode())
+    assert any("999999" in text for text in texts), "the unknown district is not named"
+    # The file's headers, cells (a status by its code, "indicative") and key column ("adcode") are shown as the
+    # file has them: the file's words, like a typed value.
+    in_file = {*table.headers, *(str(cell) for row in table for cell in row if cell), "adcode"}
+    left = english_left(texts, sorted([*typed_values("zh-hans"), *in_file], key=len, reverse=True))
+    assert not left, left
