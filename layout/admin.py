@@ -144,7 +144,7 @@ class GeometryAdminMixin:
         return fields
 
     def _shape_shown(self, obj, name):
-        shape = history._shape(getattr(obj, name, None)) if obj is not None else None
+        shape = history.shape_of(getattr(obj, name, None)) if obj is not None else None
         return format_html("{}{}", history.describe_shape(shape), history.before_after_svg(None, shape))
 
     @admin.display(description=_("boundary"))

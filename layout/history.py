@@ -135,7 +135,8 @@ def is_geometry_field(model, name):
     return isinstance(field, models.JSONField) and name in {"boundary", "anchor"}
 
 
-def _shape(value):
+def shape_of(value):
+    """The shapely geometry of a stored GeoJSON value, or None for none (or for one that cannot be read)."""
     try:
         return shape(value) if value else None
     except Exception:
@@ -204,7 +205,7 @@ def shown_change(model, name, old, new, limit=200):
     """One field's change as the history page shows it: a key or a code by what the form shows, a geometry by
     its area and a before/after map."""
     if is_geometry_field(model, name):
-        before, after = _shape(old), _shape(new)
+        before, after = shape_of(old), shape_of(new)
         return Change(
             _label(model, name), describe_shape(before), describe_shape(after), before_after_svg(before, after)
         )
