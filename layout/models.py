@@ -89,10 +89,10 @@ def source_field(related_name, verbose_name=_("source")):
     )
 
 
-def change_history(verbose_name, verbose_name_plural, **kwargs):
+def change_history(verbose_name=None, verbose_name_plural=None, **kwargs):
     """Every change of a record, by whom and when (django-simple-history). The seed loader's
-    bookkeeping and the save time are not part of what an official changes. Its names are given lazily:
-    simple-history's own "historical …" is fixed in the language of the process's start."""
+    bookkeeping and the save time are not part of what an official changes. Give its names (lazily
+    translated): simple-history's own "historical …" is fixed in the language of the process's start."""
     return HistoricalRecords(
         excluded_fields=["seed_values", "updated_at"],
         verbose_name=verbose_name,
