@@ -1,18 +1,22 @@
 """The officials' admin: roles by district, drafts that reviewers publish, history, tables and boundary files."""
 
 import copy
+import dataclasses
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +27,7 @@ from layout.forms import (
     GeoJSONGeometryField,
     ImportConfirmationForm,
     InlineRowForm,
+    LabelledExportForm,
     LayoutModelForm,
     ProjectForm,
     VersionedInlineFormSet,
@@ -100,6 +105,9 @@ class LayoutAdmin(SimpleHistoryAdmin):
             for line in options["fields"]
             for name in (line if isinstance(line, (list, tuple)) else [line])
         }
+        if not self.has_change_permission(request, obj):
+            # Read only: the form's own inputs (the version started from, a boundary file) have nothing to show.
+            return without_fields(fieldsets, FORM_ONLY_FIELDS)
         if "edited_version" not in names:
             # Hidden: the version the official started from, to refuse a save over someone else's.
             fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "edited_version"]
@@ -108,16 +116,18 @@ class LayoutAdmin(SimpleHistoryAdmin):
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         previous = None
         for current in historical_records:
+            current.shown_change_reason = history.shown_reason(current.history_change_reason)
             if previous is not None:
                 delta = previous.diff_against(
                     current, foreign_keys_are_objs=foreign_keys_are_objs, excluded_fields={"version"}
                 )
-                helper = self.get_historical_record_context_helper(request, previous)
-                changes = helper.context_for_delta_changes(delta)
+                # As the form shows each field (a record by its name, a choice by its label, a boundary by its area
+                # and a small before/after map), not simple-history's text of the stored value.
+                changes = [history.shown_change(self.model, c.field, c.old, c.new) for c in delta.changes]
                 draft = history.draft_change(self.model, current, previous)
                 if draft is not None:
-                    changes.append({"field": draft.field, "old": draft.old, "new": draft.new})
-                previous.history_delta_changes = changes
+                    changes.append(draft)
+                previous.history_delta_changes = [dataclasses.asdict(change) for change in changes]
             previous = current
 
 
@@ -126,6 +136,35 @@ class GeometryAdminMixin:
 
     geometry_fields = {}  # field name → allowed GeoJSON geometry types
     change_form_template = "layout/admin/change_form_with_map.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: each shape as its area (or place) and a small map, not its GeoJSON text.
+        shown = {name: f"{name}_shown" for name in self.geometry_fields}
+        return [
+            (title, {**options, "fields": [_renamed(line, shown) for line in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields += [f"{name}_shown" for name in self.geometry_fields]
+        return fields
+
+    def _shape_shown(self, obj, name):
+        shape = history.shape_of(getattr(obj, name, None)) if obj is not None else None
+        return format_html("{}{}", history.describe_shape(shape), history.before_after_svg(None, shape))
+
+    @admin.display(description=_("boundary"))
+    def boundary_shown(self, obj):
+        return self._shape_shown(obj, "boundary")
+
+    @admin.display(description=_("anchor point"))
+    def anchor_shown(self, obj):
+        return self._shape_shown(obj, "anchor")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.geometry_fields:
@@ -155,6 +194,8 @@ class GeometryAdminMixin:
                 "paste": str(_("Paste or edit the GeoJSON text")),
                 "area": str(_("Area of the shape")),
                 "noShape": str(_("no shape drawn")),
+                "zoomIn": str(_("Zoom in")),
+                "zoomOut": str(_("Zoom out")),
             },
         }
         preview = getattr(form, "boundary_preview", None)
@@ -172,6 +213,32 @@ class GeometryAdminMixin:
                 % {"summary": preview.summary()},
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# Inputs of the change form that are not the record's fields: nothing to show where the official may only look.
+FORM_ONLY_FIELDS = {"edited_version", "boundary_file", "boundary_datum"}
+
+
+def _renamed(line, names):
+    if isinstance(line, (list, tuple)):
+        return type(line)(names.get(name, name) for name in line)
+    return names.get(line, line)
+
+
+def without_fields(fieldsets, dropped):
+    """The fieldsets without the named fields (a line of several loses only those)."""
+    result = []
+    for title, options in fieldsets:
+        lines = []
+        for line in options["fields"]:
+            if isinstance(line, (list, tuple)):
+                kept = [name for name in line if name not in dropped]
+                if kept:
+                    lines.append(kept[0] if len(kept) == 1 else tuple(kept))
+            elif line not in dropped:
+                lines.append(line)
+        result.append((title, {**options, "fields": lines}))
+    return result
 
 
 class DraftInlineFormSet(VersionedInlineFormSet):
@@ -361,6 +428,31 @@ class DraftAdmin(DistrictScopedAdmin):
         )
 
 
+def name_in_language(record):
+    """A record named in Chinese and in English (a district, a chain, a cluster), by its name in the official's
+    language: a list column then holds one name, not two side by side."""
+    if record is None:
+        return None
+    chinese = (translation.get_language() or "").startswith("zh")
+    return (record.name_zh if chinese else record.name_en) or str(record)
+
+
+class NamesInLanguageMixin:
+    """List columns of related records, each by its name in the official's language."""
+
+    @admin.display(description=_("district"), ordering="district__adcode")
+    def district_name(self, obj):
+        return name_in_language(obj.district)
+
+    @admin.display(description=_("primary industry chain"), ordering="primary_chain__order")
+    def chain_name(self, obj):
+        return name_in_language(obj.primary_chain)
+
+    @admin.display(description=_("cluster"), ordering="cluster__number")
+    def cluster_name(self, obj):
+        return name_in_language(obj.cluster)
+
+
 STORED_FILE_GONE = _(
     "The file checked in the preview is no longer on the server (it was imported or it expired): choose the file again."
 )
@@ -380,6 +472,7 @@ class TableAdmin(ImportExportMixin):
     export_formats = [SpreadsheetXLSX, SpreadsheetCSV]
     show_change_form_export = False
     confirm_form_class = ImportConfirmationForm
+    export_form_class = LabelledExportForm
 
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {**super().get_confirm_form_kwargs(request, import_form), "import_formats": self.get_import_formats()}
@@ -492,13 +585,22 @@ class ScenarioInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
+class ClusterAdmin(NamesInLanguageMixin, TableAdmin, GeometryAdminMixin, DraftAdmin):
     form = ClusterForm
     change_form_template = GeometryAdminMixin.change_form_template
     resource_classes = [ClusterResource]
     geometry_fields = {"boundary": geometry.POLYGONAL, "anchor": geometry.POINT}
-    list_display = ["edition", "number", "name_zh", "name_en", "district", "primary_chain", "space", "boundary_status"]
-    list_display_links = ["number", "name_zh"]
+    list_display = [
+        "edition",
+        "list_number",
+        "name_zh",
+        "name_en",
+        "district_name",
+        "chain_name",
+        "space",
+        "boundary_status",
+    ]
+    list_display_links = ["list_number", "name_zh"]
     list_filter = ["edition", "district", "primary_chain", "boundary_status"]
     list_select_related = ["edition", "district", "primary_chain"]
     search_fields = ["name_zh", "name_en", "slug", "district__name_zh", "district__name_en"]
@@ -591,16 +693,21 @@ class ClusterAdmin(TableAdmin, GeometryAdminMixin, DraftAdmin):
         (_("Enquiries"), {"fields": ["enquiry_email"]}),
     ]
 
+    @admin.display(description=_("No."), ordering="number")
+    def list_number(self, cluster):
+        """The number in the layout, under a header as narrow as the number."""
+        return cluster.number
+
     @admin.display(description=_("space"), ordering="space_m2")
     def space(self, cluster):
         return formats.format_space(cluster.space_m2)
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(TableAdmin, DraftAdmin):
+class ScenarioAdmin(NamesInLanguageMixin, TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     resource_classes = [ScenarioResource]
-    list_display = ["title_zh", "title_en", "edition", "category", "cluster", "source"]
+    list_display = ["title_zh", "title_en", "edition", "category", "cluster_name", "source"]
     list_filter = ["edition", "category", "cluster__district"]
     list_select_related = ["edition", "cluster", "source"]
     search_fields = ["title_zh", "title_en"]
@@ -612,11 +719,20 @@ class ScenarioAdmin(TableAdmin, DraftAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(TableAdmin, DraftAdmin):
+class ProjectAdmin(NamesInLanguageMixin, TableAdmin, DraftAdmin):
     change_form_template = LayoutAdmin.change_form_template
     form = ProjectForm
     resource_classes = [ProjectResource]
-    list_display = ["name_zh", "name_en", "edition", "company_zh", "district", "cluster", "sector", "investment"]
+    list_display = [
+        "name_zh",
+        "name_en",
+        "edition",
+        "company_zh",
+        "district_name",
+        "cluster_name",
+        "sector",
+        "investment",
+    ]
     list_filter = ["edition", "district", "sector"]
     list_select_related = ["district", "cluster"]
     search_fields = ["name_zh", "name_en", "company_zh", "company_en"]
@@ -869,6 +985,20 @@ class EditionAdmin(LayoutAdmin):
         return self._edition_step(request, object_id, self.withdraw)
 
 
+class OfficialPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, with its warning about disabling the password in the official's language (Django joins
+    that warning to its help text in English, outside its catalogue)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
+
+
 class EditorProfileInline(admin.StackedInline):
     model = EditorProfile
     can_delete = False
@@ -885,12 +1015,15 @@ class OfficialAdmin(UserAdmin):
     """Users with their role (group) and, for district editors, their district."""
 
     inlines = [EditorProfileInline]
+    change_password_form = OfficialPasswordChangeForm
     list_display = [*UserAdmin.list_display, "role", "district", "second_factor"]
     actions = [reset_second_factor]
 
     @admin.display(description=_("role"))
     def role(self, user):
-        return ", ".join(group.name for group in user.groups.all()) or ("superuser" if user.is_superuser else "—")
+        # The groups are made by layout.roles with English names: shown in the official's language.
+        names = ", ".join(gettext(group.name) for group in user.groups.all())
+        return names or (gettext("superuser") if user.is_superuser else "—")
 
     @admin.display(description=_("district"))
     def district(self, user):

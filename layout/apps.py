@@ -19,12 +19,14 @@ class LayoutConfig(AppConfig):
 
     def ready(self):
         # Registers the checks, the event log's receivers and its admin, the enquiries' admin, the dashboard of
-        # what investors look at; the data version follows every change.
-        from layout import checks, dashboard, enquiry_admin, security_admin, security_log  # noqa: F401
+        # what investors look at, the admin's words in the official's language; the data version follows every
+        # change.
+        from layout import admin_language, checks, dashboard, enquiry_admin, security_admin, security_log  # noqa: F401
         from layout.data_version import connect_signals
         from layout.second_factor import hide_device_admins
 
         hide_device_admins()
+        admin_language.install()
         connect_signals()
 
         # After auth has created this app's permissions, so that the groups can be given them.

@@ -15,8 +15,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ConfirmImportForm
+from import_export.forms import ConfirmImportForm, SelectableFieldsExportForm
 from leaflet.forms.widgets import LeafletWidget
 from shapely.geometry import shape
 
@@ -60,6 +61,9 @@ class GeoJSONMapWidget(LeafletWidget):
         if isinstance(value, str) and value.strip() == "null":
             value = None  # forms.JSONField's text for "no geometry": an empty map, not a broken one
         context = super().get_context(name, value, attrs)
+        # django-leaflet's admin widget renders its drawing toolbar's words (in the official's language) only
+        # when told the map has the forms plugin, which it always has here.
+        context["with_forms"] = True
         if value and not context["serialized"]:
             context["serialized"] = value  # not a geometry GEOS reads: keep the text to correct it
         return context
@@ -194,7 +198,7 @@ class LayoutModelForm(GeometryModelForm):
     """The admin form of every layout record: refuses an edit based on an old version, shows a draft's
     many-to-many choices, reads figures in 万平方米 / 亿元 as well as in base units, and reads boundary files."""
 
-    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edited_version = forms.IntegerField(label=_("version you started from"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -476,3 +480,24 @@ class ImportConfirmationForm(ConfirmImportForm):
         if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
             raise forms.ValidationError(_("This is not a file the preview stored: choose the file again."))
         return name
+
+
+UNIT_IN_LABEL = re.compile(r"\s*[（(][^（(]*[)）]$")  # "space (m²)", "空间（平方米）"
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export's column choice, each column by its field's name in the official's language and its header in
+    the file (import-export's own label is the header title-cased: "Name Zh")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        try:
+            label = capfirst(str(resource._meta.model._meta.get_field(field.attribute or field_name).verbose_name))
+        except Exception:
+            return column
+        unit = getattr(field.widget, "unit", "")
+        if unit:  # a figure in a unit of its own (万平方米 beside m²): named by that unit, not the field's
+            label = "{} ({})".format(UNIT_IN_LABEL.sub("", label), unit)
+        # The file's header too where it is not the field's own name (as import-export does).
+        return label if column == field_name else f"{label} ({column})"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,10 +94,16 @@ def enquiry_email_field(help_text):
     return models.EmailField(_("address for enquiries"), blank=True, help_text=help_text)
 
 
-def change_history(**kwargs):
+def change_history(verbose_name=None, verbose_name_plural=None, **kwargs):
     """Every change of a record, by whom and when (django-simple-history). The seed loader's
-    bookkeeping and the save time are not part of what an official changes."""
-    return HistoricalRecords(excluded_fields=["seed_values", "updated_at"], **kwargs)
+    bookkeeping and the save time are not part of what an official changes. Give its names (lazily
+    translated): simple-history's own "historical …" is fixed in the language of the process's start."""
+    return HistoricalRecords(
+        excluded_fields=["seed_values", "updated_at"],
+        verbose_name=verbose_name,
+        verbose_name_plural=verbose_name_plural,
+        **kwargs,
+    )
 
 
 class LayoutQuerySet(models.QuerySet):
@@ -180,7 +186,7 @@ class SeededModel(VersionedModel):
 class Source(SeededModel):
     """Where a figure or a fact comes from: a document, with the wording it uses."""
 
-    key = models.SlugField(unique=True)
+    key = models.SlugField(_("key"), unique=True)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -188,11 +194,12 @@ class Source(SeededModel):
     note = models.TextField(_("note"), blank=True)
     note_zh = models.TextField(_("note (Chinese)"), blank=True)
 
-    history = change_history()
+    history = change_history(_("historical source"), _("historical sources"))
 
     class Meta:
         ordering = ["key"]
         verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self):
         return self.title
@@ -214,11 +221,12 @@ class District(SeededModel):
         )
     )
 
-    history = change_history()
+    history = change_history(_("historical district"), _("historical districts"))
 
     class Meta:
         ordering = ["adcode"]
         verbose_name = _("district")
+        verbose_name_plural = _("districts")
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
@@ -230,7 +238,7 @@ class District(SeededModel):
 class IndustryChain(SeededModel):
     """One of the 10 forward-looking key industry chains."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=100)
     is_trillion_cluster = models.BooleanField(
@@ -244,14 +252,15 @@ class IndustryChain(SeededModel):
         default="#607d8b",
         help_text=_("Hex colour of its clusters on the map, e.g. #1f77b4."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = source_field("chains")
 
-    history = change_history()
+    history = change_history(_("historical industry chain"), _("historical industry chains"))
 
     class Meta:
         ordering = ["order", "slug"]
         verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
 
     def __str__(self):
         return f"{self.name_zh} {self.name_en}"
@@ -370,7 +379,7 @@ class Cluster(EditionRecord, PublishedModel, SeededModel):
     edition = edition_field("clusters")
     copied_from = copied_from_field()
     # Unique within its edition: next year's copy of a cluster keeps its slug and number.
-    slug = models.SlugField()
+    slug = models.SlugField(_("slug"))
     number = models.PositiveSmallIntegerField(_("number in the layout"))
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300)
@@ -449,11 +458,13 @@ class Cluster(EditionRecord, PublishedModel, SeededModel):
         _("Where this cluster's enquiries go instead of its district's address. Empty = the district's.")
     )
 
-    history = change_history(m2m_fields=["other_chains", "sources"])
+    history = change_history(_("historical cluster"), _("historical clusters"), m2m_fields=["other_chains", "sources"])
 
     class Meta:
         ordering = ["number"]
         verbose_name = _("cluster")
+        # "clusters" alone is the public pages' counting word ("14 个集聚区"): the admin's list name is its own.
+        verbose_name_plural = pgettext_lazy("admin list", "clusters")
         permissions = [("publish_cluster", _("Can publish clusters"))]
         constraints = [
             models.UniqueConstraint(fields=["edition", "slug"], name="cluster_slug_per_edition"),
@@ -549,11 +560,12 @@ class Scenario(EditionRecord, PublishedModel, SeededModel):
     source = source_field("scenarios")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
-    history = change_history()
+    history = change_history(_("historical scenario"), _("historical scenarios"))
 
     class Meta:
         ordering = ["cluster__number", "title_zh"]
         verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
         permissions = [("publish_scenario", _("Can publish scenarios"))]
 
     def __str__(self):
@@ -603,11 +615,12 @@ class Project(EditionRecord, PublishedModel, SeededModel):
     figures_en = models.TextField(_("published figures (English)"), blank=True)
     source = source_field("projects")
 
-    history = change_history()
+    history = change_history(_("historical project"), _("historical projects"))
 
     class Meta:
         ordering = ["name_zh"]
         verbose_name = _("project")
+        verbose_name_plural = _("projects")
         permissions = [("publish_project", _("Can publish projects"))]
 
     def __str__(self):
@@ -626,7 +639,7 @@ class HeadlineFigure(EditionRecord, SeededModel):
     """A headline total of one edition's layout (14 clusters, 15 million m², …) with its source."""
 
     edition = edition_field("headline_figures")
-    key = models.SlugField()
+    key = models.SlugField(_("key"))
     label_zh = models.CharField(_("Chinese label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=100)
     value = models.DecimalField(
@@ -636,15 +649,16 @@ class HeadlineFigure(EditionRecord, SeededModel):
     qualifier = models.CharField(
         _("qualifier"), max_length=20, blank=True, choices=[("", _("exact")), ("over", _("over"))]
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = source_field("headline_figures")
     source_quote = models.CharField(_("wording in the source"), max_length=300, blank=True)
 
-    history = change_history()
+    history = change_history(_("historical headline figure"), _("historical headline figures"))
 
     class Meta:
         ordering = ["order"]
         verbose_name = _("headline figure")
+        verbose_name_plural = _("headline figures")
         constraints = [models.UniqueConstraint(fields=["edition", "key"], name="headline_key_per_edition")]
 
     def __str__(self):
@@ -667,6 +681,7 @@ class EditorProfile(models.Model):
 
     class Meta:
         verbose_name = _("editor profile")
+        verbose_name_plural = _("editor profiles")
         permissions = [("edit_every_district", _("Can edit the records of every district"))]
 
     def __str__(self):
@@ -725,6 +740,7 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self):
         return f"{self.token} ({self.changed_at.isoformat()})"

@@ -98,7 +98,10 @@ class KeyWidget(widgets.ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
-            raise ValueError(f"there is no {self.model._meta.verbose_name} with {self.field} {value!r}.") from None
+            raise ValueError(
+                _("there is no %(record)s with %(key)s %(value)s.")
+                % {"record": self.model._meta.verbose_name, "key": self.field, "value": repr(value)}
+            ) from None
 
 
 class ClusterKeyWidget(KeyWidget):
@@ -126,7 +129,8 @@ class KeysWidget(widgets.ManyToManyWidget):
             missing = asked - {str(getattr(o, self.field)) for o in found}
             if missing:
                 raise ValueError(
-                    f"there is no {self.model._meta.verbose_name} with {self.field} {', '.join(sorted(missing))}."
+                    _("there is no %(record)s with %(key)s %(value)s.")
+                    % {"record": self.model._meta.verbose_name, "key": self.field, "value": ", ".join(sorted(missing))}
                 )
         return found
 

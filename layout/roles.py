@@ -202,6 +202,7 @@ def may_edit(user, obj):
 def lockout_response(request, original_response, credentials):
     """django-axes' answer to a locked-out sign-in: what happened, for how long, and whom to ask."""
     from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.contrib import admin
     from django.shortcuts import render
 
     cool_off = get_cool_off(request)
@@ -209,6 +210,6 @@ def lockout_response(request, original_response, credentials):
         "failure_limit": get_failure_limit(request, credentials),
         "username": get_client_username(request, credentials) or "",
         "cooloff_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
-        "site_header": "Shanghai 2025 industry layout",
+        "site_header": admin.site.site_header,  # in the official's language, as every admin page's
     }
     return render(request, "layout/admin/lockout.html", context, status=429)

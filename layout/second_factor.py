@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.i18n import set_language
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -108,6 +109,10 @@ class TokenForm(forms.Form):
 class LayoutAdminSite(admin.AdminSite):
     """The admin, opened only to staff who passed their second factor when their role must use one."""
 
+    site_header = _("Shanghai key industry layout admin")
+    site_title = _("Shanghai key industry layout admin")
+    index_title = _("Records of the layout")
+
     def admin_view(self, view, cacheable=False):
         guarded = super().admin_view(view, cacheable)
 
@@ -136,6 +141,8 @@ class LayoutAdminSite(admin.AdminSite):
             path("second-factor/", self.second_factor, name="second_factor"),
             path("second-factor/enrol/", self.enrol, name="second_factor_enrol"),
             path("second-factor/recovery-codes/", self.admin_view(self.renew_recovery_codes), name="recovery_codes"),
+            # The header's language switch (layout.admin_language): Django's view sets the language cookie.
+            path("language/", set_language, name="language"),
             *super().get_urls(),
         ]
 

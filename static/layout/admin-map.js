@@ -168,12 +168,27 @@ function addPasteToggle(field, updateArea) {
   show(Boolean(textarea.closest(".errors")));
 }
 
+/** Leaflet titles its zoom buttons in English: the official's language instead (title and accessible name). */
+function nameZoomButtons(map) {
+  for (const [selector, label] of [
+    [".leaflet-control-zoom-in", config.labels.zoomIn],
+    [".leaflet-control-zoom-out", config.labels.zoomOut],
+  ]) {
+    const button = map.getContainer().querySelector(selector);
+    if (button && label) {
+      button.title = label;
+      button.setAttribute("aria-label", label);
+    }
+  }
+}
+
 window.addEventListener("map:init", (event) => {
   const map = event.detail.map;
   // Tests and scripts find the map from its container, as on the public pages.
   map.getContainer().layoutMap = map;
   const districts = addDistricts(map);
   highlightOwnDistrict();
+  nameZoomButtons(map);
   map.on("map:loadfield", (e) => {
     const updateArea = addAreaReadout(e.field);
     addPasteToggle(e.field, updateArea);

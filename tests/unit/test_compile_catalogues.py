@@ -30,14 +30,17 @@ def source_messages():
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None) and getattr(node.func, "id", getattr(node.func, "attr", None))
+            # pgettext's message is its second argument (the first is its context).
+            index = 1 if name in ("pgettext", "pgettext_lazy") else 0
             if (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", None)) in GETTEXT_CALLS
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
+                and name in GETTEXT_CALLS
+                and len(node.args) > index
+                and isinstance(node.args[index], ast.Constant)
+                and isinstance(node.args[index].value, str)
             ):
-                found.add((node.args[0].value, path.name))
+                found.add((node.args[index].value, path.name))
     for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
         for match in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):
             found.add((match.group(2), path.name))
