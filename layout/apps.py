@@ -14,7 +14,7 @@ def create_roles(sender, **kwargs):
 
 class LayoutConfig(AppConfig):
     name = "layout"
-    verbose_name = _("Shanghai 2025 industry layout")
+    verbose_name = _("Shanghai key industry layout")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -303,11 +303,12 @@ class Edition(SeededModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = EditionQuerySet.as_manager()
-    history = change_history(m2m_fields=["sources", "chains"])
+    history = change_history(_("historical edition"), _("historical editions"), m2m_fields=["sources", "chains"])
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("edition")
+        verbose_name_plural = _("editions")
 
     def __str__(self):
         return str(self.year)

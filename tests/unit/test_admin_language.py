@@ -43,6 +43,7 @@ LATIN_ALLOWED = {
     "ID",
     "PIPL",
     "SVG",
+    "Cookie",  # 不使用 Cookie: the web term, written so in Chinese
     "Shapefile",
     "GeoPackage",
     "KML",
