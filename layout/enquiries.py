@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layout import mail_queue
+from layout import analytics, mail_queue
 from layout.models import Cluster, Enquiry, EnquiryCount, EnquiryLanguage, Project, Scenario
 
 # The privacy notice a reader accepts (PIPL arts. 13, 14, 17, 19): who receives the enquiry, why, how long
@@ -279,6 +279,13 @@ def submit(form, record, request):
                 enquiry.pk = None
                 continue  # the one-in-a-trillion clash of references: draw another
             raise
+    cluster = record if isinstance(record, Cluster) else getattr(record, "cluster", None)
+    if cluster is not None:
+        # The dashboard's enquiries per cluster (a count only: nothing of the sender).
+        try:
+            analytics.count("enquiry", cluster=cluster)
+        except ValueError:  # a slug the counts cannot hold: the enquiry itself is saved
+            pass
     mail_queue.send(mails)
     return enquiry
 

@@ -223,3 +223,14 @@ def second_edition(layout_data):
     jiading = Cluster.objects.get(edition=first, number=9)
     copy_cluster(jiading, edition, copied_from=None, slug="jiading-new-2026", number=15, name_en="Jiading 2026 New")
     return edition
+
+
+@pytest.fixture
+def counts():
+    """The counter cache of what investors look at (layout.analytics) empty before and after the test: no count
+    leaks into another test's flush."""
+    from layout import analytics
+
+    analytics.counts_cache().clear()
+    yield
+    analytics.counts_cache().clear()

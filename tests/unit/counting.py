@@ -1,21 +1,12 @@
-"""Helpers of the tests of what investors look at (layout.analytics): a clean counter cache, a browser's
-User-Agent, and the counts as stored after a flush."""
+"""Helpers of the tests of what investors look at (layout.analytics): a browser's User-Agent and the counts as
+stored after a flush (the `counts` fixture, a clean counter cache, is in tests/unit/conftest.py)."""
 
-import pytest
 from django.db.models import Sum
 
 from layout import analytics
 from layout.models import DailyCount
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
-
-
-@pytest.fixture
-def counts():
-    """The counter cache empty before and after the test (no count leaks into another test's flush)."""
-    analytics.counts_cache().clear()
-    yield
-    analytics.counts_cache().clear()
 
 
 def stored(kind=None):

@@ -5,12 +5,12 @@ import pytest
 
 from layout import analytics
 from layout.models import Cluster, DailyCount
-from tests.unit.counting import counts, stored  # noqa: F401
+from tests.unit.counting import stored
 
 pytestmark = pytest.mark.django_db
 
 
-def test_counts_add_up_across_flushes(layout_data, counts):  # noqa: F811
+def test_counts_add_up_across_flushes(layout_data, counts):
     analytics.count("view", "map")
     analytics.count("view", "map")
     assert stored() == {("view", "map"): 2}
@@ -20,7 +20,7 @@ def test_counts_add_up_across_flushes(layout_data, counts):  # noqa: F811
     assert DailyCount.objects.get(kind="view").count == 3
 
 
-def test_an_enquiry_is_counted_for_its_cluster_and_district(layout_data, counts):  # noqa: F811
+def test_an_enquiry_is_counted_for_its_cluster_and_district(layout_data, counts):
     cluster = Cluster.objects.filter(is_published=True).first()
     analytics.count("enquiry", cluster=cluster)
     analytics.count("enquiry", cluster=cluster.slug)
@@ -28,7 +28,7 @@ def test_an_enquiry_is_counted_for_its_cluster_and_district(layout_data, counts)
     assert DailyCount.objects.get().district == cluster.district.adcode
 
 
-def test_a_failed_write_gives_the_counts_back_for_the_next_flush(layout_data, counts, monkeypatch):  # noqa: F811
+def test_a_failed_write_gives_the_counts_back_for_the_next_flush(layout_data, counts, monkeypatch):
     analytics.count("view", "map")
 
     def broken(day, taken):
@@ -41,12 +41,12 @@ def test_a_failed_write_gives_the_counts_back_for_the_next_flush(layout_data, co
     assert stored() == {("view", "map"): 1}
 
 
-def test_unknown_kinds_are_refused(counts):  # noqa: F811
+def test_unknown_kinds_are_refused(counts):
     with pytest.raises(ValueError):
         analytics.count("visitor", "someone")
 
 
-def test_past_the_days_limit_new_keys_are_not_counted(layout_data, counts, monkeypatch):  # noqa: F811
+def test_past_the_days_limit_new_keys_are_not_counted(layout_data, counts, monkeypatch):
     monkeypatch.setattr(analytics, "MAX_KEYS_PER_DAY", 3)
     for text in ("a", "b", "c", "d", "e"):
         analytics.count("search_none", text)
@@ -54,7 +54,7 @@ def test_past_the_days_limit_new_keys_are_not_counted(layout_data, counts, monke
     assert stored() == {("search_none", "a"): 2, ("search_none", "b"): 1, ("search_none", "c"): 1}
 
 
-def test_a_flush_is_due_only_every_few_seconds(layout_data, counts, monkeypatch, settings):  # noqa: F811
+def test_a_flush_is_due_only_every_few_seconds(layout_data, counts, monkeypatch, settings):
     settings.LAYOUT_COUNT_FLUSH_SECONDS = 3600
     monkeypatch.setattr(analytics, "_next_flush", 0.0)
     analytics.count("view", "map")
@@ -65,7 +65,7 @@ def test_a_flush_is_due_only_every_few_seconds(layout_data, counts, monkeypatch,
     assert DailyCount.objects.get(kind="view").count == 1
 
 
-def test_the_flush_counts_command_writes_what_the_cache_holds(layout_data, counts):  # noqa: F811
+def test_the_flush_counts_command_writes_what_the_cache_holds(layout_data, counts):
     from io import StringIO
 
     from django.core.management import call_command

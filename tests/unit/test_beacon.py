@@ -7,15 +7,14 @@ import pytest
 from django.test import Client
 
 from layout.models import Cluster
-from tests.unit.conftest import officials  # noqa: F401
-from tests.unit.counting import BROWSER, counts, stored  # noqa: F401
+from tests.unit.counting import BROWSER, stored
 
 pytestmark = pytest.mark.django_db
 URL = "/map/noted/"
 
 
 @pytest.fixture
-def browser(layout_data, counts):  # noqa: F811
+def browser(layout_data, counts):
     return Client(HTTP_USER_AGENT=BROWSER)
 
 
@@ -75,7 +74,7 @@ def test_only_posts(browser):
     assert browser.get(URL).status_code == 405
 
 
-def test_a_bot_is_answered_but_not_counted(layout_data, counts):  # noqa: F811
+def test_a_bot_is_answered_but_not_counted(layout_data, counts):
     response = Client(HTTP_USER_AGENT="Mozilla/5.0 (compatible; bingbot/2.0)").post(URL, {"kind": "search", "key": "a"})
     assert response.status_code == 204
     assert stored() == {}
@@ -86,6 +85,6 @@ def map_config(client, url):
     return json.loads(page.split('<script id="map-config" type="application/json">')[1].split("</script>")[0])
 
 
-def test_the_map_tells_its_beacon_address_but_not_in_an_officials_preview(officials, counts):  # noqa: F811
+def test_the_map_tells_its_beacon_address_but_not_in_an_officials_preview(officials, counts):
     assert map_config(Client(), "/en/")["noteUrl"] == URL
     assert map_config(officials["city"], "/en/?preview=1")["noteUrl"] is None

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from layout import analytics
 from layout.models import Cluster, DailyCount
-from tests.unit.conftest import JIADING, officials  # noqa: F401
-from tests.unit.counting import counts  # noqa: F401
+from tests.unit.conftest import JIADING
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("admin:layout_dailycount_changelist")
@@ -22,7 +21,7 @@ EXPORT = reverse("admin:layout_dailycount_export")
 
 
 @pytest.fixture
-def looked_at(layout_data, counts):  # noqa: F811
+def looked_at(layout_data, counts):
     """Counts of a Jiading cluster, another district's cluster, and city-wide things (some still in the cache)."""
     jiading = Cluster.objects.filter(district__adcode=JIADING).first()
     other = Cluster.objects.exclude(district__adcode=JIADING).filter(is_published=True).first()
@@ -38,7 +37,7 @@ def looked_at(layout_data, counts):  # noqa: F811
     return jiading, other
 
 
-def test_city_editors_see_everything(officials, looked_at):  # noqa: F811
+def test_city_editors_see_everything(officials, looked_at):
     jiading, other = looked_at
     for role in ("city", "reviewer", "admin"):
         page = officials[role].get(DASHBOARD)
@@ -51,7 +50,7 @@ def test_city_editors_see_everything(officials, looked_at):  # noqa: F811
     assert DailyCount.objects.get(kind="popup", key=other.slug).count == 1
 
 
-def test_a_district_editor_sees_only_their_districts_clusters(officials, looked_at):  # noqa: F811
+def test_a_district_editor_sees_only_their_districts_clusters(officials, looked_at):
     jiading, other = looked_at
     page = officials["jiading"].get(DASHBOARD)
     assert page.status_code == 200
@@ -65,7 +64,7 @@ def test_a_district_editor_sees_only_their_districts_clusters(officials, looked_
     assert {row[3] for row in rows[1:]} == {JIADING}
 
 
-def test_the_csv_is_formula_safe_and_follows_the_range(officials, looked_at):  # noqa: F811
+def test_the_csv_is_formula_safe_and_follows_the_range(officials, looked_at):
     response = officials["city"].get(EXPORT)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -78,14 +77,14 @@ def test_the_csv_is_formula_safe_and_follows_the_range(officials, looked_at):  #
     assert len(list(csv.reader(io.StringIO(before.content.decode("utf-8-sig"))))) == 1
 
 
-def test_a_wrong_range_says_so_and_shows_the_last_30_days(officials, looked_at):  # noqa: F811
+def test_a_wrong_range_says_so_and_shows_the_last_30_days(officials, looked_at):
     page = officials["city"].get(DASHBOARD, {"start": "2026-05-02", "end": "2026-05-01"})
     assert page.status_code == 200
     assert "The first day comes after the last." in page.content.decode()
     assert looked_at[0].name_en in page.content.decode()
 
 
-def test_in_chinese(officials, looked_at):  # noqa: F811
+def test_in_chinese(officials, looked_at):
     client = officials["city"]
     page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = page.content.decode()
@@ -93,7 +92,7 @@ def test_in_chinese(officials, looked_at):  # noqa: F811
     assert looked_at[0].name_zh in text
 
 
-def test_nobody_else_opens_it(layout_data, django_user_model, counts):  # noqa: F811
+def test_nobody_else_opens_it(layout_data, django_user_model, counts):
     assert Client().get(DASHBOARD).status_code == 302  # to the sign-in
     from tests.unit.conftest import signed_in
 
@@ -101,11 +100,11 @@ def test_nobody_else_opens_it(layout_data, django_user_model, counts):  # noqa: 
     assert signed_in(staff).get(DASHBOARD).status_code == 403
 
 
-def test_the_admin_index_links_to_it(officials):  # noqa: F811
+def test_the_admin_index_links_to_it(officials):
     assert DASHBOARD in officials["jiading"].get(reverse("admin:index")).content.decode()
 
 
-def test_the_charts_need_no_script_and_no_style_attribute(officials, looked_at):  # noqa: F811
+def test_the_charts_need_no_script_and_no_style_attribute(officials, looked_at):
     text = officials["city"].get(DASHBOARD).content.decode()
     dashboard = text.split('<div id="content-main" class="dashboard">')[1].split("<footer")[0]
     assert dashboard.count("<svg") >= 3

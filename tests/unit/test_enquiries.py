@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from layout import enquiries, mail_queue
-from layout.models import Cluster, District, Enquiry, OutgoingMail, Project, Scenario
+from layout.models import Cluster, DailyCount, District, Enquiry, OutgoingMail, Project, Scenario
 from tests.unit.conftest import JIADING, cluster_in
+from tests.unit.counting import stored
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -118,6 +119,17 @@ def test_sent_enquiry_is_saved_routed_and_acknowledged(layout_data, client):
     assert notice.to == [office] and enquiry.reference in notice.body
     assert "erika" not in notice.body.lower(), "the office's notice names no one: the data stays in the admin"
     assert OutgoingMail.objects.filter(sent_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_sent_enquiries_are_counted_for_the_dashboard_without_the_sender(layout_data, client, counts):
+    scenario = Scenario.objects.published().select_related("cluster").first()
+    cluster = scenario.cluster
+    assert client.post(form_url(cluster=cluster.slug), fields()).status_code == 302
+    assert client.post(form_url(scenario=scenario.pk), fields()).status_code == 302
+    # Both are about the scenario's cluster: two enquiries for it on the dashboard, and nothing of who sent them.
+    assert stored("enquiry") == {("enquiry", cluster.slug): 2}
+    assert not DailyCount.objects.exclude(kind="enquiry").exists()
 
 
 @pytest.mark.django_db

@@ -5,14 +5,13 @@ import pytest
 from django.test import Client
 
 from layout.models import Cluster, DailyCount
-from tests.unit.conftest import officials  # noqa: F401
-from tests.unit.counting import BROWSER, counts, stored  # noqa: F401
+from tests.unit.counting import BROWSER, stored
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def browser(layout_data, counts):  # noqa: F811
+def browser(layout_data, counts):
     return Client(HTTP_USER_AGENT=BROWSER)
 
 
@@ -99,7 +98,7 @@ def test_embeds_are_counted_by_the_origin_of_the_site_around_them(browser):
         "curl/8.5.0",
     ],
 )
-def test_bots_are_not_counted(layout_data, counts, agent):  # noqa: F811
+def test_bots_are_not_counted(layout_data, counts, agent):
     Client(HTTP_USER_AGENT=agent).get("/en/")
     assert stored() == {}
 
@@ -112,7 +111,7 @@ def test_head_requests_and_prefetches_are_not_counted(browser):
     assert stored() == {}
 
 
-def test_an_officials_preview_and_visits_are_not_counted(officials, counts):  # noqa: F811
+def test_an_officials_preview_and_visits_are_not_counted(officials, counts):
     city = officials["city"]
     city.defaults["HTTP_USER_AGENT"] = BROWSER
     assert city.get("/en/?preview=1").status_code == 200
