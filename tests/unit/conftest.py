@@ -184,3 +184,12 @@ def select_options(response, name):
     found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S)
     assert found, f"no {name} choice on the page"
     return [value for value in re.findall(r'<option value="([^"]*)"', found[1]) if value]
+
+
+def errors_shown(response, field=None):
+    """The errors the form page shows the official, as text: those about the whole form (the admin's list above
+    the form), or with `field`, those shown at that field."""
+    kind = f'errorlist" id="id_{field}_error"' if field else 'errorlist nonfield"'
+    lists = re.findall(rf'<ul class="{kind}>(.*?)</ul>', response.content.decode(), re.S)
+    items = [item for found in lists for item in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]

@@ -225,7 +225,7 @@ def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, ta
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("admin:layout_cluster_import")
-    assert any("Nothing was imported" in m and reason in m for m in map(str, response.context["messages"]))
+    assert any("Nothing was imported" in message and reason in message for message in messages_of(response))
 
 
 @pytest.mark.parametrize(("column", "value"), [("published_scenario_count", "abc"), ("number", "x1")])
