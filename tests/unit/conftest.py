@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -61,6 +62,14 @@ def officials(layout_data, django_user_model):
         "admin": make_official(django_user_model, "admin", superuser=True),
     }
     return {name: signed_in(user) for name, user in users.items()} | {"users": users}
+
+
+@pytest.fixture
+def in_english():
+    """The test reads the site's messages in English (the default language is Chinese): a module asks for it
+    with `pytestmark = pytest.mark.usefixtures("in_english")`."""
+    with translation.override("en"):
+        yield
 
 
 def cluster_in(adcode):

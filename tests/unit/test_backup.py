@@ -5,17 +5,13 @@ import json
 import pytest
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from layout import backup, drafts
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
 from tests.unit.conftest import JIADING, XUHUI, errors_shown, inside
 
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
+# The messages are matched in English (the site's default language is Chinese).
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def snapshot():
