@@ -18,6 +18,7 @@ from shapely.ops import polylabel
 from layout.models import Cluster, District, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.conftest import make_official
+from tests.unit.app_servers import form_fields
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
@@ -202,3 +203,10 @@ def errors_shown(response, field=None):
     lists = re.findall(rf'<ul class="{kind}>(.*?)</ul>', response.content.decode(), re.S)
     items = [item for found in lists for item in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def shown_in_form(response, name):
+    """The value the admin page's form shows for the field `name` (what it would send back unchanged)."""
+    html = response.content.decode()
+    form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1]
+    return form_fields(html, form_id)[name]
