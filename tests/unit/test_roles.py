@@ -17,6 +17,7 @@ from tests.unit.conftest import (
     cluster_in,
     errors_shown,
     listed,
+    offers_to_confirm,
     select_options,
 )
 
@@ -125,7 +126,7 @@ def test_import_of_another_districts_record_is_refused_and_nothing_changes(offic
     assert response.status_code == 200
     html = response.content.decode()
     assert "another district" in html
-    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert not offers_to_confirm(response)
     assert Cluster.objects.get(pk=xuhui.pk).name_en == xuhui.name_en
     assert Cluster.objects.get(pk=jiading_cluster.pk).name_en == jiading_cluster.name_en
 
