@@ -43,7 +43,7 @@ serve: install
 	$(PY) -m gunicorn layout.wsgi --bind $(HOST) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 # Two pytest-xdist workers by default (TEST_WORKERS=auto: one per core; 0: no worker processes), each with its own
-# test database and live server; the browser stories all go to one of them (tests/browser/conftest.py).
+# test database and live server; the browser stories all go to one of them (tests/conftest.py).
 TEST_WORKERS ?= 2
 test: install-dev
 	$(PY) manage.py compile_catalogues

@@ -88,6 +88,23 @@ class Seeds:
 SEEDS = Seeds()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `pytest -n N --dist loadgroup` (make test), every browser story goes to one worker, so one chromium
+    runs at a time and the other workers run the unit tests beside it; the unit tests are handed out one by one.
+    (xdist's own groups, the xdist_group marker, do nothing under pytest 9: it renames node ids pytest no longer
+    reads.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserStoriesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return "browser stories" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserStoriesTogether(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated by pytest-django, with the 2025 layout loaded once by `load_layout`."""

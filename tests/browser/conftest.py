@@ -40,15 +40,6 @@ DEFAULT_CONTEXT = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"
 ABORTED = "net::ERR_ABORTED"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Every browser story runs in one xdist group ("browser"), so under `pytest -n` (make test) one worker drives
-    one chromium at a time and the other workers run the unit tests beside it."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
