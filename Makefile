@@ -42,9 +42,12 @@ serve: install
 	$(MAKE) --no-print-directory setup
 	$(PY) -m gunicorn layout.wsgi --bind $(HOST) --workers $(WEB_CONCURRENCY) --access-logfile -
 
+# Two pytest-xdist workers by default (TEST_WORKERS=auto: one per core; 0: no worker processes), each with its own
+# test database and live server; the browser stories all go to one of them (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: install-dev
 	$(PY) manage.py compile_catalogues
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Only the browser stories; `make test-browser-repeat N=20` runs them N times in a row and stops at the first
 # failure (a story that fails one run in twenty is a flake to fix, not to retry).

@@ -88,6 +88,23 @@ class Seeds:
 SEEDS = Seeds()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `pytest -n N --dist loadgroup` (make test), every browser story goes to one worker, so one chromium
+    runs at a time and the other workers run the unit tests beside it; the unit tests are handed out one by one.
+    (xdist's own groups, the xdist_group marker, do nothing under pytest 9: it renames node ids pytest no longer
+    reads.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserStoriesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return "browser stories" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserStoriesTogether(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated by pytest-django, with the 2025 layout loaded once by `load_layout`."""
@@ -110,6 +127,38 @@ def _empty_layout_unless_asked(request):
         return
     request.getfixturevalue("_django_db_helper")
     Seeds.empty(SEEDS.tables)
+
+
+def static_files_settings(middleware):
+    """What WhiteNoise's list of the finders' files depends on: where the files are, how they are addressed and
+    what headers they get."""
+    names = ("STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS", "INSTALLED_APPS", "STORAGES", "DEBUG")
+    names += tuple(name for name in dir(settings) if name.startswith("WHITENOISE_"))
+    own = (middleware.static_prefix, middleware.max_age, middleware.allow_all_origins, middleware.charset)
+    return (type(middleware), own, repr([getattr(settings, name, None) for name in names]))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once():
+    """Every test client builds the middleware anew, and WhiteNoise's middleware lists and stats every static
+    file the finders know (the admin's, Leaflet's…) each time: a tenth of the unit tests' CPU time. The list is
+    made once per set of static-file settings (a test that changes them gets its own list)."""
+    from layout.static_files import StaticFilesMiddleware
+
+    listing = StaticFilesMiddleware.add_files_from_finders
+    lists = {}
+
+    def add_files_from_finders(middleware):
+        key = static_files_settings(middleware)
+        if key not in lists:
+            before = dict(middleware.files)
+            listing(middleware)
+            lists[key] = {url: file for url, file in middleware.files.items() if before.get(url) is not file}
+        middleware.files.update(lists[key])
+
+    StaticFilesMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    StaticFilesMiddleware.add_files_from_finders = listing
 
 
 @pytest.fixture(autouse=True)
@@ -157,23 +206,38 @@ def admin_client(client, admin_user):
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
-    """Our static files collected once, as `make serve` collects them (hashed names, gzip and Brotli copies),
-    into a fresh STATIC_ROOT. The admin's and import-export's files are left out: the public pages do not
-    load them, and compressing them is most of collectstatic's time."""
+    """Our static files collected once per run, as `make serve` collects them (hashed names, gzip and Brotli
+    copies), into a fresh STATIC_ROOT. Left out, as no page loads them and compressing them is most of
+    collectstatic's time: the admin's and import-export's files, and Leaflet's unminified sources with their
+    source maps (a page loads leaflet.js unless the templates run in debug mode). Under xdist the first worker
+    to need them collects them for all (the others wait on a lock)."""
+    import fcntl
     import os
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("static-root")
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_STATIC_ROOT": str(root), "DJANGO_SECRET_KEY": "x" * 64}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"]
-        + ["--ignore=admin", "--ignore=import_export"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    # An xdist worker's temporary directory is one of the run's (popen-gw0, …): their parent is shared.
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+    root = shared / "static-root"
+    with open(shared / "static-root.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            env = {
+                **os.environ,
+                "DJANGO_DEBUG": "false",
+                "DJANGO_STATIC_ROOT": str(root),
+                "DJANGO_SECRET_KEY": "x" * 64,
+            }
+            ignored = ["admin", "import_export", "leaflet-src.js*", "leaflet.draw-src.*"]
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"]
+                + [f"--ignore={pattern}" for pattern in ignored],
+                cwd=settings.BASE_DIR,
+                env=env,
+                check=True,
+                timeout=300,
+            )
     return root
 
 

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +18,7 @@ from shapely.ops import polylabel
 from layout.models import Cluster, District, IndustryChain, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.conftest import make_official
+from tests.unit.app_servers import form_fields
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
@@ -61,6 +63,14 @@ def officials(layout_data, django_user_model):
         "admin": make_official(django_user_model, "admin", superuser=True),
     }
     return {name: signed_in(user) for name, user in users.items()} | {"users": users}
+
+
+@pytest.fixture
+def in_english():
+    """The test reads the site's messages in English (the default language is Chinese): a module asks for it
+    with `pytestmark = pytest.mark.usefixtures("in_english")`."""
+    with translation.override("en"):
+        yield
 
 
 def cluster_in(adcode):
@@ -234,3 +244,29 @@ def counts():
     analytics.counts_cache().clear()
     yield
     analytics.counts_cache().clear()
+def errors_shown(response, field=None):
+    """The errors the form page shows the official, as text: those about the whole form (the admin's list above
+    the form), or with `field`, those shown at that field."""
+    kind = f'errorlist" id="id_{field}_error"' if field else 'errorlist nonfield"'
+    lists = re.findall(rf'<ul class="{kind}>(.*?)</ul>', response.content.decode(), re.S)
+    items = [item for found in lists for item in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def shown_in_form(response, name):
+    """The value the admin page's form shows for the field `name` (what it would send back unchanged)."""
+    html = response.content.decode()
+    form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1]
+    return form_fields(html, form_id)[name]
+
+
+def offers_to_confirm(response):
+    """Whether an import's preview shows the official the "Confirm import" button (it does not when any row is
+    refused)."""
+    return re.search(r'<input type="submit"[^>]*name="confirm"', response.content.decode()) is not None
+
+
+def preview_rows(response):
+    """What an import's preview says it would do with each valid row, as shown: "New", "Update", "Skipped"…"""
+    cells = re.findall(r'<td class="import-type">(.*?)</td>', response.content.decode(), re.S)
+    return [unescape(cell).strip() for cell in cells]

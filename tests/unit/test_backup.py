@@ -5,17 +5,13 @@ import json
 import pytest
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from layout import backup, drafts
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, inside
+from tests.unit.conftest import JIADING, XUHUI, errors_shown, inside
 
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
+# The messages are matched in English (the site's default language is Chinese).
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def snapshot():
@@ -136,5 +132,5 @@ def test_a_restore_numbers_new_versions_so_a_form_opened_before_it_is_refused(of
         change_url(cluster_in(JIADING)), {**opened, "name_en": "Saved from the form opened before the restore"}
     )
     assert response.status_code == 200
-    assert "changed while you were editing" in str(response.context["adminform"].form.non_field_errors())
+    assert "changed while you were editing" in " ".join(errors_shown(response))
     assert cluster_in(JIADING).name_en == "Changed after the restore"

@@ -10,13 +10,15 @@ import prcoords
 import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from pyproj import Geod
 
 from layout import boundary_files, geometry
 from layout.boundary_files import BD09, GCJ02, WGS84, BoundaryFileError, read_boundary, read_shape
 from layout.models import District
 from tests.unit.conftest import JIADING, XUHUI, inside
+
+# The messages are matched in English (the site's default language is Chinese).
+pytestmark = pytest.mark.usefixtures("in_english")
 
 GEOD = Geod(ellps="WGS84")
 # ANCHORS.md: WGS-84 (120.021519, 30.281543) ⇄ GCJ-02 (120.026268, 30.279164), from Alibaba Cloud's docs.
@@ -53,13 +55,6 @@ def write(tmp_path, kind, shapes, crs=4326, names=None, stem="boundary"):
 
 def distance_m(a, b):
     return GEOD.inv(a[0], a[1], b[0], b[1])[2]
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """The messages are matched in English (the site's default language is Chinese)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

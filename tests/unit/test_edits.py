@@ -21,7 +21,9 @@ from tests.unit.conftest import (
     change_form_data,
     change_url,
     cluster_in,
+    errors_shown,
     inside,
+    messages_of,
     new_cluster_form,
 )
 
@@ -42,7 +44,7 @@ def still_unpublished(cluster):
 
 
 def form_errors(response):
-    return str(response.context["adminform"].form.non_field_errors())
+    return " ".join(errors_shown(response))
 
 
 # The rules themselves.
@@ -131,7 +133,7 @@ def test_inline_row_deleting_a_published_scenario_by_a_non_reviewer_is_refused(o
     row = next(k for k, v in data.items() if k.endswith("-id") and v == str(scenario.pk))
     data[row.replace("-id", "-DELETE")] = "on"
     response = officials["jiading"].post(change_url(cluster), data, follow=True)
-    assert any("only a reviewer may remove it" in str(m) for m in response.context["messages"])
+    assert any("only a reviewer may remove it" in message for message in messages_of(response))
     assert Scenario.objects.filter(pk=scenario.pk).exists()
 
 
@@ -208,5 +210,5 @@ def test_a_save_crossed_after_the_form_was_checked_is_refused_whole_with_a_messa
 
     monkeypatch.setattr(edits, "check", crossed)
     response = officials["reviewer"].post(change_url(cluster), {**data, "name_en": "Mine"}, follow=True)
-    assert any("changed while you were editing it" in str(m) for m in response.context["messages"])
+    assert any("changed while you were editing it" in message for message in messages_of(response))
     assert Cluster.objects.get(pk=cluster.pk).name_en == cluster.name_en  # rolled back: neither

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, cluster_in, messages_of
+from tests.unit.conftest import JIADING, XUHUI, cluster_in, messages_of, offers_to_confirm, preview_rows
 
 XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
 CONTENT = {XLSX: "xlsx", CSV: "csv"}
@@ -113,7 +113,7 @@ def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(of
     both = dry_run(
         officials["admin"], Cluster, csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV
     )
-    assert both.context.get("confirm_form") is None
+    assert not offers_to_confirm(both)
     assert "disagree: fill only one" in both.content.decode()
 
 
@@ -129,7 +129,7 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
     )
     before = snapshot(Cluster)
     preview = dry_run(officials["admin"], Cluster, table, CSV)
-    assert preview.context.get("confirm_form") is None
+    assert not offers_to_confirm(preview)
     invalid = {row.number: row.error for row in preview.context["result"].invalid_rows}
     assert set(invalid) == {2, 3, 4}
     assert "-5 万平方米 is not a figure a source can publish" in str(invalid[2])
@@ -149,7 +149,7 @@ def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
         [jiading.slug, jiading.name_en, "3", "temporary"],
     )
     preview = dry_run(officials["admin"], Cluster, table, CSV)
-    assert preview.context.get("confirm_form") is not None
+    assert offers_to_confirm(preview)
     Source.objects.filter(key="temporary").delete()
     before = snapshot(Cluster)
     done = confirm(officials["admin"], Cluster, preview)
@@ -174,7 +174,7 @@ def test_new_rows_are_imported_as_drafts(officials):
         ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"],
     )
     preview = dry_run(officials["jiading"], Scenario, table, CSV)
-    assert preview.context["result"].totals["new"] == 1
+    assert preview_rows(preview) == ["New"]
     confirm(officials["jiading"], Scenario, preview)
     scenario = Scenario.objects.get(title_zh="新场景")
     assert scenario.cluster == cluster_in(JIADING) and not scenario.is_published
@@ -225,7 +225,7 @@ def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, ta
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("admin:layout_cluster_import")
-    assert any("Nothing was imported" in m and reason in m for m in map(str, response.context["messages"]))
+    assert any("Nothing was imported" in message and reason in message for message in messages_of(response))
 
 
 @pytest.mark.parametrize(("column", "value"), [("published_scenario_count", "abc"), ("number", "x1")])
