@@ -1,5 +1,6 @@
 """Investors' enquiries: the privacy notice, the form and its spam defences, saving one and queueing its emails."""
 
+import contextlib
 import secrets
 import time
 from types import SimpleNamespace
@@ -282,10 +283,8 @@ def submit(form, record, request):
     cluster = record if isinstance(record, Cluster) else getattr(record, "cluster", None)
     if cluster is not None:
         # The dashboard's enquiries per cluster (a count only: nothing of the sender).
-        try:
+        with contextlib.suppress(ValueError):  # a slug the counts cannot hold: the enquiry itself is saved
             analytics.count("enquiry", cluster=cluster)
-        except ValueError:  # a slug the counts cannot hold: the enquiry itself is saved
-            pass
     mail_queue.send(mails)
     return enquiry
 

@@ -244,6 +244,8 @@ def counts():
     analytics.counts_cache().clear()
     yield
     analytics.counts_cache().clear()
+
+
 def errors_shown(response, field=None):
     """The errors the form page shows the official, as text: those about the whole form (the admin's list above
     the form), or with `field`, those shown at that field."""

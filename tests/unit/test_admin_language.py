@@ -375,7 +375,7 @@ def test_history_shows_a_boundary_change_as_its_area_with_a_before_and_after_map
     [boundary] = [c for c in page.context["page_obj"][0].history_delta_changes if c["field"] == "边界"]
     assert re.fullmatch(r"\d+\.\d\d km²", boundary["new"]), boundary["new"]
     assert boundary["old"] != boundary["new"]
-    assert f"边界:</strong>\n                  {boundary['old']}&nbsp;&rarr;&nbsp;{boundary['new']}" in html
+    assert f"边界:</strong>\n                  {boundary['old']}&nbsp;→&nbsp;{boundary['new']}" in html
     assert "{&#x27;typ" not in html and "{'typ" not in html and "chars]" not in html
     svg = re.search(r'<svg class="layout-history-map".*?</svg>', html, re.S)[0]
     # Both shapes, drawn by class: the Content-Security-Policy refuses inline styles and scripts.
