@@ -165,3 +165,26 @@ def open_visit(browser, live_server, layout_data):
 def visit(open_visit):
     """A laptop visitor's page on the live server (see open_visit)."""
     return open_visit()
+
+
+# The password of the officials the stories make (make_official(..., password=PASSWORD)).
+PASSWORD = "a-long-enough-password"
+
+
+def sign_in(page, base_url, username, next_path):
+    """Sign an official in through the admin's form and the second factor (the code their authenticator app
+    shows: tests.unit.conftest.authenticator), ending on `next_path`."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.unit.conftest import authenticator, current_code
+
+    page.goto(f"{base_url}{reverse('admin:login')}?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#second-factor-form")
+    official = get_user_model().objects.get(username=username)
+    page.fill("#id_token", current_code(authenticator(official)))
+    page.click("#second-factor-form input[type=submit]")
+    page.wait_for_url(f"**{next_path}")

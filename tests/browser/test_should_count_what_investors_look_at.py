@@ -9,8 +9,8 @@ from django.urls import reverse
 from layout import analytics
 from layout.models import Cluster, IndustryChain
 from layout.roles import CITY_EDITOR, ensure_roles
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.browser.map_page import map_address, wait_until_still
-from tests.browser.test_should_publish_a_drawn_boundary import PASSWORD, sign_in
 from tests.conftest import make_official
 from tests.unit.conftest import authenticator
 
@@ -75,7 +75,7 @@ def test_should_count_what_investors_look_at(open_visit, live_server, city_edito
 
     official = open_visit()
     dashboard = reverse("admin:layout_dailycount_changelist")
-    sign_in(official.page, live_server, "city-editor", dashboard)
+    sign_in(official.page, live_server.url, "city-editor", dashboard)
     official.page.goto(f"{live_server.url}{dashboard}")
     changxing, zhangjiang = (Cluster.objects.get(slug=slug) for slug in (CHANGXING, ZHANGJIANG))
 

@@ -3,18 +3,17 @@
 own year: it never reaches seeds/.)"""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from layout.models import Cluster, Source
 from layout.roles import CITY_EDITOR, REVIEWER, ensure_roles
 from tests.browser.axe import axe_violations
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.conftest import make_official
-from tests.unit.conftest import authenticator, current_code
+from tests.unit.conftest import authenticator
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-enough-password"
 PUTUO, XUHUI, CHANGXING = 5, 3, 14  # numbers in the layout
 RENAMED = "Putuo Intelligent Software New Cluster"
 ADMIN_VIEWPORT = {"viewport": {"width": 1366, "height": 768}}
@@ -28,17 +27,6 @@ def officials(layout_data, django_user_model):
     for official in (reviewer, city):
         authenticator(official)  # each has set up the second factor already
     return reviewer, city
-
-
-def sign_in(page, live_server, username, next_path):
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#second-factor-form")
-    page.fill("#id_token", current_code(authenticator(User.objects.get(username=username))))
-    page.click("#second-factor-form input[type=submit]")
-    page.wait_for_url(f"**{next_path}")
 
 
 def copy_2026(number):
@@ -60,7 +48,7 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
 
     # A reviewer starts 2026 from 2025: every cluster copied, unpublished, figures left to be entered.
     reviewer = open_visit(**ADMIN_VIEWPORT).page
-    sign_in(reviewer, live_server, "reviewer", changelist)
+    sign_in(reviewer, live_server.url, "reviewer", changelist)
     reviewer.get_by_role("button", name="Start the 2026 edition").click()
     reviewer.wait_for_url("**/admin/layout/edition/*/change/")
     assert "NOT copied" in reviewer.locator(".messagelist").inner_text()
@@ -68,7 +56,7 @@ def test_should_prepare_and_publish_the_next_edition(open_visit, live_server, of
 
     # The city office renames Putuo's cluster, drops Changxing's and enters Xuhui's space with its source.
     city = open_visit(**ADMIN_VIEWPORT).page
-    sign_in(city, live_server, "city-editor", reverse("admin:layout_cluster_change", args=[copy_2026(PUTUO).pk]))
+    sign_in(city, live_server.url, "city-editor", reverse("admin:layout_cluster_change", args=[copy_2026(PUTUO).pk]))
     city.fill("#id_name_en", RENAMED)
     city.click("input[name=_save]")
     city.wait_for_url("**/admin/layout/cluster/")

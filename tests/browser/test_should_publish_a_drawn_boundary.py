@@ -4,21 +4,20 @@ import json
 
 import pytest
 import shapely
-from django.contrib.auth.models import User
 from django.urls import reverse
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from layout.models import Cluster, District
 from layout.roles import DISTRICT_EDITOR, REVIEWER, ensure_roles
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.browser.map_page import map_point
 from tests.conftest import make_official
-from tests.unit.conftest import authenticator, current_code
+from tests.unit.conftest import authenticator
 
 pytestmark = pytest.mark.browser
 
 PUTUO = "310107"  # its cluster's location is not published: no boundary yet
-PASSWORD = "a-long-enough-password"
 
 
 @pytest.fixture
@@ -30,18 +29,6 @@ def officials(layout_data, django_user_model):
     for official in (editor, reviewer):
         authenticator(official)  # each has set up the second factor already
     return editor, reviewer
-
-
-def sign_in(page, live_server, username, next_path):
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    # Then the second factor: the code the official's authenticator app shows.
-    page.wait_for_selector("#second-factor-form")
-    page.fill("#id_token", current_code(authenticator(User.objects.get(username=username))))
-    page.click("#second-factor-form input[type=submit]")
-    page.wait_for_url(f"**{next_path}")
 
 
 def place_vertex(page, x, y, placed):
@@ -90,7 +77,7 @@ def test_should_publish_a_drawn_boundary(open_visit, live_server, officials):
 
     # The Putuo official signs in and draws the cluster on the map of their district.
     editor = open_visit(viewport={"width": 1280, "height": 900}).page
-    sign_in(editor, live_server, "putuo-editor", change_path)
+    sign_in(editor, live_server.url, "putuo-editor", change_path)
     editor.wait_for_selector("#id_boundary-map[data-ready=true]")
     district = shape(District.objects.get(adcode=PUTUO).boundary)
     centre = polylabel(max(getattr(district, "geoms", [district]), key=lambda g: g.area), tolerance=1e-4)
@@ -125,7 +112,7 @@ def test_should_publish_a_drawn_boundary(open_visit, live_server, officials):
 
     # A reviewer publishes it from the cluster list.
     reviewer = open_visit(viewport={"width": 1280, "height": 900}).page
-    sign_in(reviewer, live_server, "reviewer", reverse("admin:layout_cluster_changelist"))
+    sign_in(reviewer, live_server.url, "reviewer", reverse("admin:layout_cluster_changelist"))
     reviewer.check(f"input[name=_selected_action][value='{cluster.pk}']")
     reviewer.select_option("select[name=action]", "publish_selected")
     reviewer.click("button[name=index]")

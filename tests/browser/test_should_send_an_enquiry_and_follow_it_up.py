@@ -2,19 +2,17 @@
 the admin and follows one up to its close; another district's editor cannot see them."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
 from layout.models import District, Enquiry, Scenario
 from layout.roles import DISTRICT_EDITOR, ensure_roles
 from tests.browser.axe import axe_violations
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.conftest import make_official
-from tests.unit.conftest import JIADING, authenticator, current_code
+from tests.unit.conftest import JIADING, authenticator
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-long-enough-password"
 
 
 @pytest.fixture
@@ -34,17 +32,6 @@ def editors(scenario, django_user_model):
     for official in (own, other):
         authenticator(official)
     return own, other
-
-
-def sign_in(page, base_url, username, next_path):
-    page.goto(f"{base_url}{reverse('admin:login')}?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#second-factor-form")
-    page.fill("#id_token", current_code(authenticator(User.objects.get(username=username))))
-    page.click("#second-factor-form input[type=submit]")
-    page.wait_for_url(f"**{next_path}")
 
 
 def fill_and_send(page, organisation, email):
@@ -104,6 +91,7 @@ def test_should_send_an_enquiry_and_follow_it_up(open_visit, live_server, scenar
     listed = office.inner_text("#result_list")
     assert chinese_reference in listed and english_reference in listed
     office.click(f"#result_list a:text('{chinese_reference}')")
+    office.wait_for_selector("#id_status")  # the enquiry's page, not the list still unloading
     assert "新加坡投资公司" in office.inner_text("body")
     office.select_option("#id_status", "in-progress")
     office.select_option("#id_assignee", label=own.username)
@@ -111,6 +99,7 @@ def test_should_send_an_enquiry_and_follow_it_up(open_visit, live_server, scenar
     office.wait_for_url(f"**{changelist}")
     assert "in progress" in office.inner_text("#result_list")
     office.click(f"#result_list a:text('{chinese_reference}')")
+    office.wait_for_selector("#id_status")  # the enquiry's page, not the list still unloading
     office.select_option("#id_status", "closed")
     office.fill("#id_outcome", "Became project: Lion City lab")
     office.click("input[name=_save]")
