@@ -251,7 +251,37 @@ class DraftInlineFormSet(VersionedInlineFormSet):
         return self._draft_queryset
 
 
-class DistrictScopedAdmin(LayoutAdmin):
+class RefuseOutOfScopeMixin:
+    """403, not "does not exist", on the change, delete and history pages of a record outside
+    `get_queryset` (a district editor guessing another district's address): the record is there, but not this
+    official's to see."""
+
+    def refuse_out_of_scope(self, request, object_id):
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return
+        if self.model._default_manager.filter(pk=pk).exists() and not self.get_queryset(request).filter(pk=pk).exists():
+            raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DistrictScopedAdmin(RefuseOutOfScopeMixin, LayoutAdmin):
     """A district editor sees, reaches and changes only their district's records; others are refused (403)."""
 
     def get_queryset(self, request):
@@ -280,31 +310,6 @@ class DistrictScopedAdmin(LayoutAdmin):
             elif db_field.related_model is Cluster:
                 kwargs["queryset"] = roles.scope(Cluster.objects.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def refuse_out_of_scope(self, request, object_id):
-        """403, not "does not exist": the record is there, but not this official's to see."""
-        try:
-            pk = self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:
-            return
-        if self.model._default_manager.filter(pk=pk).exists() and not self.get_queryset(request).filter(pk=pk).exists():
-            raise PermissionDenied
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class DraftAdmin(DistrictScopedAdmin):

@@ -3,9 +3,8 @@
 import tablib
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from layout import enquiries, mail_queue, roles
+from layout.admin import RefuseOutOfScopeMixin
 from layout.models import Enquiry, EnquiryCount, EnquiryStatus, OutgoingMail
 from layout.resources import SpreadsheetCSV, SpreadsheetXLSX
 
@@ -54,7 +54,7 @@ def enquiry_table(enquiries, with_personal_data):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(SimpleHistoryAdmin):
+class EnquiryAdmin(RefuseOutOfScopeMixin, SimpleHistoryAdmin):
     # The subject's type is a filter, not a column: the list fits 1366 px beside the admin's menu and filters.
     list_display = ["reference", "received", "subject_name", "status", "assignee"]
     date_hierarchy = "created_at"
@@ -136,31 +136,6 @@ class EnquiryAdmin(SimpleHistoryAdmin):
         if district is False:
             return staff.none()
         return staff.filter(Q(editor_profile__district=district) | Q(pk=request.user.pk)).order_by("username")
-
-    def refuse_out_of_scope(self, request, object_id):
-        """403, not "does not exist": an enquiry of another district is there, but not this official's."""
-        try:
-            pk = self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:
-            return
-        if self.model._default_manager.filter(pk=pk).exists() and not self.get_queryset(request).filter(pk=pk).exists():
-            raise PermissionDenied
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.refuse_out_of_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
