@@ -46,6 +46,11 @@ class NumberWidget(widgets.Widget):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip().replace(",", "").replace("，", "")
+        if text.startswith("="):
+            # An Excel formula is read as typed (SpreadsheetXLSX), never calculated.
+            raise ValueError(
+                _("“%(value)s” is a formula, which is not calculated: type the figure itself.") % {"value": value}
+            )
         try:
             number = Decimal(text)
         except InvalidOperation:

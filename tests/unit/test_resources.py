@@ -288,3 +288,17 @@ def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, v
     errors += [str(row.error) for row in response.context["result"].invalid_rows]
     assert any(f"“{value}” is not a number." in error for error in errors), errors
     assert not any("ConversionSyntax" in error for error in errors)
+
+
+def test_a_formula_in_a_number_cell_is_refused_in_a_sentence_not_calculated(officials):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["slug", "space_wan_m2"])
+    book.active.append([cluster_in(JIADING).slug, "=1+2"])  # a formula cell, as Excel saves what was typed
+    out = io.BytesIO()
+    book.save(out)
+    result = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX).context["result"]
+    errors = [str(row.error) for row in result.invalid_rows]
+    errors += [str(error.error) for _number, row in result.row_errors() for error in row]
+    assert any("“=1+2” is a formula, which is not calculated" in error for error in errors), errors
