@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 
 from layout import answer_cache, editions, formats, map_data, pages
 from layout.context_processors import LANGUAGE_SELF_NAMES, site_title
-from layout.filters import FilterError, single_value
-from layout.models import Cluster, District, IndustryChain, ScenarioCategory
+from layout.filters import FilterError, edition_chains, single_value
+from layout.models import Cluster, District, ScenarioCategory
 
 # The map's address parameters are named in one file, static/layout/map-parameters.js, read here.
 MAP_PARAMETERS_SCRIPT = settings.BASE_DIR / "static" / "layout" / "map-parameters.js"
@@ -512,7 +512,8 @@ def dialog_context(request, page_url, cluster=None, edition=None):
             choice(c.slug, formats.bilingual(c, "name"), cluster is not None and c.pk == cluster.pk) for c in clusters
         ],
         "chains": [
-            choice(c.slug, formats.bilingual(c, "name")) for c in IndustryChain.objects.order_by("order", "slug")
+            choice(c.slug, formats.bilingual(c, "name"))
+            for c in edition_chains(Cluster.objects.published().filter(edition=edition), edition)
         ],
         "categories": [choice(c.value, str(c.label)) for c in ScenarioCategory],
         "districts": [

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from layout import editions
@@ -99,15 +99,35 @@ class LayoutFilter:
 
 
 def chains_with_cluster_counts():
-    """The chains, each with cluster_count: published clusters in it as primary or other chain (as ?chain= reads it)."""
+    """The edition's chains (edition_chains), each with cluster_count: published clusters in it as primary or
+    other chain (as ?chain= reads it)."""
     counts = Counter()
-    for cluster in Cluster.objects.published().filter(edition=editions.shown()).prefetch_related("other_chains"):
+    clusters = list(Cluster.objects.published().filter(edition=editions.shown()).prefetch_related("other_chains"))
+    for cluster in clusters:
         chain_ids = {cluster.primary_chain_id, *(chain.pk for chain in cluster.other_chains.all())}
         counts.update(chain_ids - {None})
-    chains = list(IndustryChain.objects.select_related("source"))
+    chains = list(edition_chains(clusters).select_related("source"))
     for chain in chains:
         chain.cluster_count = counts[chain.pk]
     return chains
+
+
+def edition_chains(clusters, edition=None):
+    """The chains of the edition (by default the one being shown), in order: the key chains it lists
+    (Edition.chains), and any other chain one of its `clusters` (a list, or a queryset read in one query) names.
+    Such a cluster keeps its chain and colour though that year's list dropped the chain, so the chain stays a
+    choice that finds it."""
+    edition = edition or editions.shown()
+    ids = set(edition.chains.values_list("pk", flat=True)) if edition is not None else set()
+    if isinstance(clusters, QuerySet):
+        for primary, other in clusters.values_list("primary_chain", "other_chains"):
+            ids.update((primary, other))
+    else:
+        for cluster in clusters:
+            ids.add(cluster.primary_chain_id)
+            ids.update(chain.pk for chain in cluster.other_chains.all())
+    ids.discard(None)
+    return IndustryChain.objects.filter(pk__in=ids).order_by("order", "slug")
 
 
 def single_value(query, parameter):

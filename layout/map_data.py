@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from layout import drafts, editions, formats, geometry
-from layout.models import District, IndustryChain, Project, Scenario, ScenarioCategory
+from layout.filters import edition_chains
+from layout.models import District, Project, Scenario, ScenarioCategory
 
 LANGUAGE_KEYS = ("zh", "en")
 
@@ -101,7 +102,7 @@ def filter_choices(clusters, facets, districts):
                 "label": formats.bilingual(chain, "name"),
                 "count": count(lambda f, slug=chain.slug: slug in f["chains"]),
             }
-            for chain in IndustryChain.objects.order_by("order", "slug")
+            for chain in edition_chains(clusters)
         ],
         "categories": [
             {
@@ -208,7 +209,7 @@ def search_index(clusters, facets, scenarios, projects, districts):
                 {"district": district.adcode},
             )
         )
-    for chain in IndustryChain.objects.order_by("order", "slug"):
+    for chain in edition_chains(clusters):
         count = sum(1 for f in facets.values() if chain.slug in f["chains"])
         entries.append(
             search_entry(

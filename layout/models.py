@@ -691,7 +691,8 @@ class EditorProfile(models.Model):
 
 
 class SecurityEvent(models.Model):
-    """One entry of the security event log: a sign-in, a failure, a lock-out, a second-factor or role change."""
+    """One entry of the security event log: a sign-in, a failure, a lock-out, a second-factor or role change,
+    an edition started, published or withdrawn."""
 
     class Kind(models.TextChoices):
         SIGN_IN = "sign-in", _("signed in with the password")
@@ -706,6 +707,10 @@ class SecurityEvent(models.Model):
         SECOND_FACTOR_RESET = "second-factor-reset", _("second factor reset")
         GROUPS_CHANGED = "groups-changed", _("groups changed")
         DISTRICT_CHANGED = "district-changed", _("district changed")
+        # A whole edition changes every district's public map at once: who did it, and which year (detail).
+        EDITION_STARTED = "edition-started", _("next edition started")
+        EDITION_PUBLISHED = "edition-published", _("edition published")
+        EDITION_WITHDRAWN = "edition-withdrawn", _("edition withdrawn")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices, db_index=True)

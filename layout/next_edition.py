@@ -1,12 +1,12 @@
-"""Preparing next year's edition: start it as a copy of the latest one, publish it whole, withdraw it."""
+"""Preparing next year's edition: start it from the latest one, publish it whole, withdraw it (security events)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layout import data_version, drafts, edits, roles
-from layout.models import Cluster, Edition, Project, Scenario
+from layout import data_version, drafts, edits, roles, security_log
+from layout.models import Cluster, Edition, Project, Scenario, SecurityEvent
 
 # Figures are announced anew each year: a copy does not know next year's, so they start empty (not published)
 # and without a source, and nothing unsourced from last year is ever published as next year's.
@@ -98,6 +98,7 @@ def start_next_edition(user):
             copy = _copy(scenario, edition=edition, cluster=copies.get(scenario.cluster_id))
             copy._change_reason = f"copied from the {latest.year} edition"
             edits.save(user, copy, validate=True)
+        security_log.edition_event(SecurityEvent.Kind.EDITION_STARTED, user, edition, started_from=latest)
     return edition
 
 
@@ -122,6 +123,7 @@ def publish_edition(user, edition):
         edition._change_reason = "edition published"
         edits.save(user, edition)
         data_version.bump()
+        security_log.edition_event(SecurityEvent.Kind.EDITION_PUBLISHED, user, edition)
     return edition
 
 
@@ -143,4 +145,5 @@ def withdraw_edition(user, edition):
         edition._change_reason = "edition withdrawn"
         edits.save(user, edition)
         data_version.bump()
+        security_log.edition_event(SecurityEvent.Kind.EDITION_WITHDRAWN, user, edition)
     return edition

@@ -1,8 +1,11 @@
 """Clusters, scenarios and projects as Excel/CSV tables (django-import-export), in the units officials use."""
 
+import datetime
 import io
 from decimal import Decimal, InvalidOperation
 
+import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -43,6 +46,11 @@ class NumberWidget(widgets.Widget):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip().replace(",", "").replace("，", "")
+        if text.startswith("="):
+            # An Excel formula is read as typed (SpreadsheetXLSX), never calculated.
+            raise ValueError(
+                _("“%(value)s” is a formula, which is not calculated: type the figure itself.") % {"value": value}
+            )
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -171,8 +179,10 @@ def _unescaped(cell):
 
 
 class SpreadsheetXLSX(base_formats.XLSX):
-    """Excel whose cells holding text that starts with "=" are text cells, not formulas (openpyxl would
-    make them formulas): the official reads the value typed, nothing runs."""
+    """Excel whose text never runs: a cell holding text that a spreadsheet would run (see
+    exports.FORMULA_START) is a text cell marked as typed with a leading apostrophe, so that Excel keeps it
+    text even when an official edits it. On import a formula cell gives the formula as typed, never its
+    result nor nothing: the round trip gives back exactly the text."""
 
     def _escape_formulae(self, dataset):
         pass  # text cells keep their value; their type is set below
@@ -184,11 +194,38 @@ class SpreadsheetXLSX(base_formats.XLSX):
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
+                    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                        cell.data_type = "s"  # openpyxl makes text starting with "=" a formula
+                        cell.quotePrefix = True
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
+
+    def create_dataset(self, in_stream):
+        """The first sheet, read as django-import-export reads it but for formula cells: with data_only (its
+        choice) a formula cell is its cached result, or empty when the file has none (any file written by a
+        program rather than by Excel), and an official's text was silently replaced or refused as blank."""
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
+        rows = book.active.rows
+        dataset = tablib.Dataset()
+        dataset.headers = [_typed_value(cell.value) for cell in next(rows)]
+        ignore_blanks = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows:
+            values = [_typed_value(cell.value) for cell in row]
+            if not (ignore_blanks and all(value is None for value in values)):
+                dataset.append(values)
+        return dataset
+
+
+def _typed_value(value):
+    """A cell's value as typed: an array formula is its text ("={...}"), a data table formula its reference."""
+    if isinstance(value, (str, int, float, bool, Decimal, datetime.date, datetime.time, datetime.timedelta)):
+        return value
+    if value is None:
+        return None
+    return getattr(value, "text", None) or str(value)
 
 
 class LayoutResource(resources.ModelResource):

@@ -1,4 +1,4 @@
-"""The security event log: what is recorded (sign-ins, failures, lock-outs, roles) and its CSV export."""
+"""The security event log: what is recorded (sign-ins, failures, lock-outs, roles, editions) and its CSV export."""
 
 import csv
 
@@ -24,11 +24,12 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None if request is not None else None
 
 
-def record(kind, request=None, user=None, username="", detail=""):
-    """Add one event; who did it is the signed-in user of the request, if any."""
+def record(kind, request=None, user=None, username="", detail="", actor=None):
+    """Add one event; who did it is `actor` if given, else the signed-in user of the request, if any."""
     request = request or current_request()
     signed_in = getattr(request, "user", None)
-    actor = signed_in.get_username() if signed_in is not None and signed_in.is_authenticated else ""
+    if actor is None:
+        actor = signed_in.get_username() if signed_in is not None and signed_in.is_authenticated else ""
     return SecurityEvent.objects.create(
         kind=kind,
         username=(username or (user.get_username() if user is not None else ""))[:150],
@@ -103,6 +104,13 @@ def district_removed(sender, instance, **kwargs):
             username="" if user else str(instance.user_id),
             detail=f"district: {instance.district.name_en} → —",
         )
+
+
+def edition_event(kind, user, edition, started_from=None):
+    """An edition started, published or withdrawn (layout.next_edition), by `user` (who is also the account
+    the event is about: no other account is concerned); the detail is the year, language-neutral."""
+    detail = f"{started_from.year} → {edition.year}" if started_from is not None else str(edition.year)
+    record(kind, user=user, actor=user.get_username(), detail=detail)
 
 
 def spreadsheet_safe(value):

@@ -240,6 +240,42 @@ def test_downloads_should_hold_their_editions_records(client, published_second_e
     assert 'href="/downloads/2025/layout.gpkg?lang=' in page
 
 
+def select_values(page, select_id):
+    found = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, f"no {select_id} on the page"
+    return [value for value in re.findall(r'<option value="([^"]*)"', found[1]) if value]
+
+
+def test_an_editions_key_chains_should_be_what_its_filter_legend_and_api_list(client, published_second_edition):
+    from layout.models import IndustryChain
+
+    clusters = Cluster.objects.filter(edition=published_second_edition)
+    named = set(clusters.values_list("primary_chain__slug", flat=True)) | set(
+        clusters.exclude(other_chains=None).values_list("other_chains__slug", flat=True)
+    )
+    listed = IndustryChain.objects.exclude(slug__in=named).order_by("order").first()
+    assert len(client.get("/api/v1/editions/2026/chains.json").json()["chains"]) == 10  # all listed, now cached
+    published_second_edition.chains.set([listed])  # a change of the list is a change of the data: not served old
+    unnamed = set(IndustryChain.objects.values_list("slug", flat=True)) - named - {listed.slug}
+    assert named and unnamed  # the test's 2026 lists one chain no cluster names; its clusters name others
+    # A cluster whose chain the edition's list dropped still shows under it: the chain stays a choice.
+    expected = named | {listed.slug}
+
+    api = {chain["slug"] for chain in client.get("/api/v1/editions/2026/chains.json").json()["chains"]}
+    assert api == expected
+    page = client.get("/en/2026/").content.decode()
+    assert set(select_values(page, "filter-chain")) == expected
+    assert set(select_values(page, "embed-chain")) == expected
+    legend = set(re.findall(r'data-legend="chain:([^"]+)"', page))
+    assert legend <= expected and set(clusters.values_list("primary_chain__slug", flat=True)) - {None} <= legend
+    data = json.loads(re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert {entry["target"]["chain"] for entry in data["search"] if entry["kind"] == "chain"} == expected
+    # 2025 lists its own ten, untouched by 2026's list.
+    older = {chain["slug"] for chain in client.get("/api/v1/editions/2025/chains.json").json()["chains"]}
+    assert older == set(Edition.objects.get(year=2025).chains.values_list("slug", flat=True))
+    assert len(older) == 10
+
+
 def test_the_offline_map_should_take_the_edition(tmp_path, published_second_edition):
     output = tmp_path / "map.html"
     call_command("export_map", output=str(output), lang="en", year=2025, stdout=io.StringIO())

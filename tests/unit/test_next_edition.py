@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from layout import data_version, edits, next_edition
-from layout.models import Cluster, Edition, HeadlineFigure, Project, Scenario
+from layout.models import Cluster, Edition, HeadlineFigure, Project, Scenario, SecurityEvent
 from tests.unit.conftest import JIADING, changelist_url, messages_of
 
 
@@ -245,3 +245,41 @@ def test_a_cluster_page_should_link_the_same_cluster_in_other_editions_both_ways
     page = Client().get(en("cluster_detail", year=2025, slug=jiading.slug)).content.decode()
     assert ("/en/2026/", "") in switcher_links(page)
     assert "This cluster in other editions" not in page
+
+
+def edition_events():
+    return list(
+        SecurityEvent.objects.filter(kind__startswith="edition-")
+        .order_by("pk")
+        .values_list("kind", "username", "actor", "detail")
+    )
+
+
+def test_starting_publishing_and_withdrawing_an_edition_should_be_security_events(officials):
+    client = Client(REMOTE_ADDR="10.9.8.7", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies = officials["reviewer"].cookies
+    client.post(reverse("admin:layout_edition_start_next"))
+    edition = Edition.objects.get(year=2026)
+    client.post(reverse("admin:layout_edition_publish", args=[edition.pk]))
+    client.post(reverse("admin:layout_edition_withdraw", args=[edition.pk]))
+    assert edition_events() == [
+        ("edition-started", "reviewer", "reviewer", "2025 → 2026"),
+        ("edition-published", "reviewer", "reviewer", "2026"),
+        ("edition-withdrawn", "reviewer", "reviewer", "2026"),
+    ]
+    assert set(SecurityEvent.objects.filter(kind__startswith="edition-").values_list("ip_address", flat=True)) == {
+        "10.9.8.7"
+    }
+    # What did not happen is not recorded: a refusal, or withdrawing what is not published.
+    with pytest.raises(edits.Refused):
+        next_edition.publish_edition(officials["users"]["city"], edition)
+    next_edition.withdraw_edition(officials["users"]["reviewer"], edition)
+    assert len(edition_events()) == 3
+    # Outside a request (a command, a shell) the official is still named.
+    next_edition.publish_edition(officials["users"]["admin"], edition)
+    assert edition_events()[-1] == ("edition-published", "admin", "admin", "2026")
+    events = reverse("admin:layout_securityevent_changelist")
+    english = officials["admin"].get(events).content.decode()
+    assert "next edition started" in english and "edition published" in english and "edition withdrawn" in english
+    chinese = officials["admin"].get(events, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "开始下一年度版本" in chinese and "年度版本发布" in chinese and "年度版本撤回" in chinese

@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 
 import pytest
 import tablib
@@ -37,7 +38,10 @@ def export(client, model, file_format):
 
 def dry_run(client, model, dataset, file_format):
     content = dataset.export(CONTENT[file_format])
-    content = content.encode("utf-8") if isinstance(content, str) else content
+    return dry_run_file(client, model, content.encode("utf-8") if isinstance(content, str) else content, file_format)
+
+
+def dry_run_file(client, model, content, file_format):
     upload = SimpleUploadedFile(f"table.{CONTENT[file_format]}", content)
     response = client.post(
         reverse(f"admin:layout_{model._meta.model_name}_import"),
@@ -195,17 +199,65 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
 
     cluster = cluster_in(JIADING)
     Cluster.objects.filter(pk=cluster.pk).update(name_en=FORMULA, lead_track_en="+1+1", description_en="@SUM(A1)")
-    book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
-    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value == FORMULA]
-    assert cells and all(cell.data_type == "s" for cell in cells)  # a text cell, not a formula
+    xlsx = exported_response(officials["admin"], Cluster, XLSX).content
+    book = load_workbook(io.BytesIO(xlsx))
+    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value in (FORMULA, "+1+1", "@SUM(A1)")]
+    assert len(cells) == 3
+    assert all(cell.data_type == "s" for cell in cells)  # a text cell, not a formula
+    assert all(cell.quotePrefix for cell in cells)  # typed with an apostrophe: Excel keeps it text when edited
     text = exported_response(officials["admin"], Cluster, CSV).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM(A1)" in text
     assert not re.search(r'(^|,)"?=HYPERLINK', text, re.MULTILINE)
     before = snapshot(Cluster)
-    for file_format in (XLSX, CSV):
-        preview = dry_run(officials["admin"], Cluster, export(officials["admin"], Cluster, file_format), file_format)
-        assert preview.context["result"].totals["update"] == 0
+    # The files as downloaded, and as a program re-saves them (tablib writes text starting with "=" as a
+    # formula cell, with no result).
+    uploads = [(xlsx, XLSX), (text.encode("utf-8"), CSV)]
+    uploads += [(export(officials["admin"], Cluster, f).export(CONTENT[f]), f) for f in (XLSX, CSV)]
+    for content, file_format in uploads:
+        content = content.encode("utf-8") if isinstance(content, str) else content
+        result = dry_run_file(officials["admin"], Cluster, content, file_format).context["result"]
+        assert not result.invalid_rows and not result.row_errors() and not result.base_errors
+        assert result.totals["skip"] == Cluster.objects.count() and result.totals["update"] == 0
     assert snapshot(Cluster) == before
+    assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
+
+
+def with_formula_results(xlsx, result):
+    """The workbook as Excel saves a formula an official typed: the formula and its last result."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/>',
+                    rb'<c r="\1"\2 t="str"><f>\3</f><v>' + result.encode() + rb"</v>",
+                    data,
+                )
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_formula_an_official_types_in_excel_is_imported_as_typed_not_as_its_result(officials):
+    from openpyxl import load_workbook
+
+    cluster = cluster_in(JIADING)
+    book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[headers.index("slug")].value == cluster.slug)
+    row[headers.index("name_en")].value = FORMULA  # a formula cell, as Excel stores what was typed
+    out = io.BytesIO()
+    book.save(out)
+    xlsx = with_formula_results(out.getvalue(), "click")
+    cached = load_workbook(io.BytesIO(xlsx), data_only=True).active
+    assert "click" in [cell.value for row in cached.iter_rows() for cell in row]
+    preview = dry_run_file(officials["admin"], Cluster, xlsx, XLSX)
+    result = preview.context["result"]
+    assert not result.invalid_rows and not result.row_errors()
+    assert result.totals["update"] == 1
+    confirm(officials["admin"], Cluster, preview)
+    assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
 
 @pytest.mark.parametrize(
@@ -236,3 +288,17 @@ def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, v
     errors += [str(row.error) for row in response.context["result"].invalid_rows]
     assert any(f"“{value}” is not a number." in error for error in errors), errors
     assert not any("ConversionSyntax" in error for error in errors)
+
+
+def test_a_formula_in_a_number_cell_is_refused_in_a_sentence_not_calculated(officials):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["slug", "space_wan_m2"])
+    book.active.append([cluster_in(JIADING).slug, "=1+2"])  # a formula cell, as Excel saves what was typed
+    out = io.BytesIO()
+    book.save(out)
+    result = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX).context["result"]
+    errors = [str(row.error) for row in result.invalid_rows]
+    errors += [str(error.error) for _number, row in result.row_errors() for error in row]
+    assert any("“=1+2” is a formula, which is not calculated" in error for error in errors), errors
