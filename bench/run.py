@@ -1,7 +1,7 @@
 """Measure serving as `make serve` serves: `make bench` (or .venv/bin/python bench/run.py).
 
-1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers and a
-   static file of similar size served by WhiteNoise, each as a ratio to the static file;
+1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers, each as
+   a ratio to a static file of similar size served by WhiteNoise (measured just before and just after it);
 2. a cached page with its visit counted and with counting off (LAYOUT_COUNT_VISITS=false);
 3. the uncached build time of a cluster page and of a two-cluster comparison at 14 clusters and at 1,400
    (synthetic clusters in a throwaway database).
@@ -149,24 +149,36 @@ def serving(base, cluster_slug):
     # Warm-up, not measured: a fresh gunicorn worker's first second is slower than the rest, whatever it serves.
     for path, _target in targets:
         wrk(base + path, base + references[path], seconds=1)
-    for static in dict.fromkeys(references.values()):
-        _status, static_headers, static_body = fetch(base + static)
-        static_rate, static_errors = wrk(base + static, base + static)
+    # Each answer between two runs of its static file (static, answer, static: the next answer of the same file
+    # reuses the run after), its ratio taken to their mean, so that a load that rises or falls during the
+    # measurement falls on both sides alike.
+    ordered = sorted(targets, key=lambda target: list(dict.fromkeys(references.values())).index(references[target[0]]))
+    after = None
+    for path, target in ordered:
+        static = references[path]
+        if after is None or after[0] != static:
+            _status, static_headers, static_body = fetch(base + static)
+            before_rate, static_errors = wrk(base + static, base + static)
+            print(
+                f"{static + ' (static)':58} {len(static_body):7} B {before_rate:9.1f} {'':>6} {'':>7}"
+                f"  {static_headers.get('Content-Encoding') or 'identity'}"
+                + (f"  {static_errors} failed!" if static_errors else "")
+            )
+        else:
+            before_rate = after[1]
+        status, size, encoding = sizes[path]
+        rate, errors = wrk(base + path, base + static)
+        after_rate, static_errors = wrk(base + static, base + static)
+        after = (static, after_rate)
+        ratio = rate / statistics.mean([before_rate, after_rate])
+        results.append((path, ratio, target))
+        mark = "ok" if ratio >= target else "BELOW"
+        extra = f"  {encoding}" + (f"  {errors} failed or timed out!" if errors or status != 200 else "")
+        print(f"  {path:56} {size:7} B {rate:9.1f} {ratio:6.2f} {'≥' + str(target):>7} {mark}{extra}")
         print(
-            f"{static + ' (static)':58} {len(static_body):7} B {static_rate:9.1f} {1:6.2f} {'':>7}"
-            f"  {static_headers.get('Content-Encoding') or 'identity'}"
+            f"  {'(static again)':56} {'':9} {after_rate:9.1f}"
             + (f"  {static_errors} failed!" if static_errors else "")
         )
-        for path, target in targets:
-            if references[path] != static:
-                continue
-            status, size, encoding = sizes[path]
-            rate, errors = wrk(base + path, base + static)
-            ratio = rate / static_rate
-            results.append((path, ratio, target))
-            mark = "ok" if ratio >= target else "BELOW"
-            extra = f"  {encoding}" + (f"  {errors} failed or timed out!" if errors or status != 200 else "")
-            print(f"  {path:56} {size:7} B {rate:9.1f} {ratio:6.2f} {'≥' + str(target):>7} {mark}{extra}")
     weight, assets = page_weight(base, "/zh-hans/")
     print(f"{'page weight of /zh-hans/ as sent (HTML + ' + str(assets) + ' assets)':58} {weight / 1024:7.1f} KB")
     return results
