@@ -140,8 +140,7 @@ def serving(base, cluster_slug):
         status, headers, body = fetch(base + path)
         sizes[path] = (status, len(body), headers.get("Content-Encoding") or "identity")
     # Each answer against the static file nearest its own size (the "a static file of similar size"):
-    # sending 24 KB costs more than sending 5 KB, whoever sends it. Each static file is measured just before
-    # the answers compared to it, so that a change in the machine's load falls on both.
+    # sending 24 KB costs more than sending 5 KB, whoever sends it.
     references = {path: "/static/" + similar_static_file(sizes[path][1]) for path, _target in targets}
     print(f"\n{WORKERS} gunicorn workers, wrk: {CONNECTIONS} connections, {SECONDS} s per address, '{ACCEPT}'")
     print(f"{'address':58} {'sent':>10} {'req/s':>9} {'ratio':>6} {'target':>7}")
@@ -152,7 +151,8 @@ def serving(base, cluster_slug):
     # Each answer between two runs of its static file (static, answer, static: the next answer of the same file
     # reuses the run after), its ratio taken to their mean, so that a load that rises or falls during the
     # measurement falls on both sides alike.
-    ordered = sorted(targets, key=lambda target: list(dict.fromkeys(references.values())).index(references[target[0]]))
+    static_files = list(dict.fromkeys(references.values()))
+    ordered = sorted(targets, key=lambda target: static_files.index(references[target[0]]))
     after = None
     for path, target in ordered:
         static = references[path]
