@@ -1,7 +1,7 @@
 """Measure serving as `make serve` serves: `make bench` (or .venv/bin/python bench/run.py).
 
-1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers and a
-   static file of similar size served by WhiteNoise, each as a ratio to the static file;
+1. requests/s of gunicorn on loopback under many concurrent connections (wrk), for the public answers, each as
+   a ratio to a static file of similar size served by WhiteNoise (measured just before and just after it);
 2. a cached page with its visit counted and with counting off (LAYOUT_COUNT_VISITS=false);
 3. the uncached build time of a cluster page and of a two-cluster comparison at 14 clusters and at 1,400
    (synthetic clusters in a throwaway database).
@@ -85,13 +85,24 @@ def wrk(url, idle_probe, seconds=SECONDS, headers=()):
     return rate, (int(failed.group(1)) if failed else 0) + (int(timeouts.group(1)) if timeouts else 0)
 
 
+def sent_size(path):
+    """Bytes WhiteNoise sends for a collected file to a client accepting ACCEPT: its Brotli copy, else its gzip
+    copy, else the file (it keeps a compressed copy only when that is smaller)."""
+    for suffix in (".br", ".gz"):
+        copy = path.with_name(path.name + suffix)
+        if copy.exists():
+            return copy.stat().st_size
+    return path.stat().st_size
+
+
 def similar_static_file(size):
-    """The collected, hashed static file whose compressed copy is nearest `size` bytes, and its URL."""
+    """The collected, hashed static file (script, style or the released district GeoJSON) that travels in the
+    number of bytes nearest `size`, and its URL."""
     candidates = []
-    for compressed in Path(settings.STATIC_ROOT).rglob("*.gz"):
-        name = compressed.relative_to(settings.STATIC_ROOT).as_posix()[: -len(".gz")]
-        if re.search(r"^(layout|leaflet)/.*\.[0-9a-f]{12}\.(js|css)$", name):
-            candidates.append((abs(compressed.stat().st_size - size), name))
+    for path in Path(settings.STATIC_ROOT).rglob("*"):
+        name = path.relative_to(settings.STATIC_ROOT).as_posix()
+        if re.search(r"^(layout|leaflet)/.*\.[0-9a-f]{12}\.(js|css|geojson)$", name):
+            candidates.append((abs(sent_size(path) - size), name))
     return min(candidates)[1]
 
 
@@ -128,25 +139,46 @@ def serving(base, cluster_slug):
     for path, _target in targets:
         status, headers, body = fetch(base + path)
         sizes[path] = (status, len(body), headers.get("Content-Encoding") or "identity")
-    static = "/static/" + similar_static_file(sizes["/api/v1/clusters.geojson"][1])
-    _status, static_headers, static_body = fetch(base + static)
-    static_rate, static_errors = wrk(base + static, base + static)
+    # Each answer against the static file nearest its own size (the issue's "a static file of similar size"):
+    # sending 24 KB costs more than sending 5 KB, whoever sends it.
+    references = {path: "/static/" + similar_static_file(sizes[path][1]) for path, _target in targets}
     print(f"\n{WORKERS} gunicorn workers, wrk: {CONNECTIONS} connections, {SECONDS} s per address, '{ACCEPT}'")
     print(f"{'address':58} {'sent':>10} {'req/s':>9} {'ratio':>6} {'target':>7}")
-    print(
-        f"{static + ' (static)':58} {len(static_body):7} B {static_rate:9.1f} {1:6.2f} {'':>7}"
-        f"  {static_headers.get('Content-Encoding') or 'identity'}"
-        + (f"  {static_errors} failed!" if static_errors else "")
-    )
     results = []
-    for path, target in targets:
+    # Warm-up, not measured: a fresh gunicorn worker's first second is slower than the rest, whatever it serves.
+    for path, _target in targets:
+        wrk(base + path, base + references[path], seconds=1)
+    # Each answer between two runs of its static file (static, answer, static: the next answer of the same file
+    # reuses the run after), its ratio taken to their mean, so that a load that rises or falls during the
+    # measurement falls on both sides alike.
+    static_files = list(dict.fromkeys(references.values()))
+    ordered = sorted(targets, key=lambda target: static_files.index(references[target[0]]))
+    after = None
+    for path, target in ordered:
+        static = references[path]
+        if after is None or after[0] != static:
+            _status, static_headers, static_body = fetch(base + static)
+            before_rate, static_errors = wrk(base + static, base + static)
+            print(
+                f"{static + ' (static)':58} {len(static_body):7} B {before_rate:9.1f} {'':>6} {'':>7}"
+                f"  {static_headers.get('Content-Encoding') or 'identity'}"
+                + (f"  {static_errors} failed!" if static_errors else "")
+            )
+        else:
+            before_rate = after[1]
         status, size, encoding = sizes[path]
         rate, errors = wrk(base + path, base + static)
-        ratio = rate / static_rate
+        after_rate, static_errors = wrk(base + static, base + static)
+        after = (static, after_rate)
+        ratio = rate / statistics.mean([before_rate, after_rate])
         results.append((path, ratio, target))
         mark = "ok" if ratio >= target else "BELOW"
         extra = f"  {encoding}" + (f"  {errors} failed or timed out!" if errors or status != 200 else "")
-        print(f"{path:58} {size:7} B {rate:9.1f} {ratio:6.2f} {'≥' + str(target):>7} {mark}{extra}")
+        print(f"  {path:56} {size:7} B {rate:9.1f} {ratio:6.2f} {'≥' + str(target):>7} {mark}{extra}")
+        print(
+            f"  {'(static again)':56} {'':9} {after_rate:9.1f}"
+            + (f"  {static_errors} failed!" if static_errors else "")
+        )
     weight, assets = page_weight(base, "/zh-hans/")
     print(f"{'page weight of /zh-hans/ as sent (HTML + ' + str(assets) + ' assets)':58} {weight / 1024:7.1f} KB")
     return results

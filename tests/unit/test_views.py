@@ -126,6 +126,19 @@ def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
     assert "/static/layout/layout.css" in addresses
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_public_map_pages_load_leaflet_alone_and_no_script_that_holds_up_the_first_paint(client, language):
+    # django-leaflet's {% leaflet_js %} added the admin's drawing plugin and parser-blocking scripts.
+    addresses = [url(language), url(language, "cluster_detail", ZHANGJIANG), f"/embed/?lang={language}"]
+    for address in addresses:
+        text = client.get(address).content.decode()
+        scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text)
+        assert any("/static/leaflet/leaflet.js" in tag for tag in scripts), address
+        blocking = [tag for tag in scripts if not re.search(r'\sdefer\b|\sasync\b|type="module"', tag)]
+        assert blocking == [], address
+        assert [name for name in ("leaflet.draw", "leaflet.forms", "leaflet.extras") if name in text] == [], address
+
+
 def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client):
     response = client.get(url("en"))
     config = response.context["map_config"]
