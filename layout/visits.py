@@ -1,13 +1,15 @@
 """Which requests count as an investor looking at something (layout.analytics): pages, clusters, files, API
 calls and embeds, counted by a middleware outside the answer cache, so cached answers and 304s count too."""
 
+import functools
 import logging
 import re
 from urllib.parse import urlsplit
 
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
-from django.core.signals import request_finished
+from django.core.signals import request_finished, setting_changed
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
@@ -49,13 +51,20 @@ MAX_ORIGIN = 100
 _crawlers = CrawlerDetect()
 
 
+@functools.lru_cache(maxsize=2048)
+def is_crawler_agent(agent):
+    """crawlerdetect's verdict, remembered per User-Agent: its list is one long regular expression, and a site's
+    visitors send a few hundred different agents, not a new one each time."""
+    return _crawlers.is_crawler(agent)
+
+
 def is_bot(request, api=False):
     """A crawler by its User-Agent (crawlerdetect's maintained list), or no User-Agent at all (no browser
     sends none); for an API call or a download, HTTP libraries are people's programs, not bots."""
     agent = request.headers.get("User-Agent", "").strip()
     if not agent:
         return True
-    if not _crawlers.is_crawler(agent):
+    if not is_crawler_agent(agent):
         return False
     return not (api and HTTP_LIBRARIES.search(agent))
 
@@ -90,6 +99,19 @@ def url_match(request):
     path = request.path_info
     if path.startswith(settings.STATIC_URL):  # static files are not looked at, and need no resolving
         return None
+    return resolved(path)
+
+
+@receiver(setting_changed)
+def _forget_resolved(setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        resolved.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def resolved(path):
+    """The match for a path a cached answer served (remembered: a cached answer costs less than resolving it);
+    None where no view answers. Bounded, since anyone can ask for any path."""
     try:
         with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
             return resolve(path)
