@@ -251,6 +251,19 @@ class DraftInlineFormSet(VersionedInlineFormSet):
         return self._draft_queryset
 
 
+class ReadOnlyAdminMixin:
+    """Records no one adds, changes or deletes in the admin (a log, counts): they are only looked at."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RefuseOutOfScopeMixin:
     """403, not "does not exist", on the change, delete and history pages of a record outside
     `get_queryset` (a district editor guessing another district's address): the record is there, but not this

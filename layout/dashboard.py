@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layout import analytics, charts, formats, roles
+from layout.admin import ReadOnlyAdminMixin
 from layout.exports import spreadsheet_text
 from layout.models import Cluster, DailyCount, District, IndustryChain, ScenarioCategory
 
@@ -171,17 +172,8 @@ def write_csv(rows, stream):
 
 
 @admin.register(DailyCount)
-class DashboardAdmin(admin.ModelAdmin):
+class DashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """No list of rows: the model's admin page is the dashboard (view permission: layout.roles)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from layout import enquiries, mail_queue, roles
-from layout.admin import RefuseOutOfScopeMixin
+from layout.admin import ReadOnlyAdminMixin, RefuseOutOfScopeMixin
 from layout.models import Enquiry, EnquiryCount, EnquiryStatus, OutgoingMail
 from layout.resources import SpreadsheetCSV, SpreadsheetXLSX
 
@@ -191,7 +191,7 @@ class EnquiryAdmin(RefuseOutOfScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EnquiryCount)
-class EnquiryCountAdmin(admin.ModelAdmin):
+class EnquiryCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What remains of enquiries past the retention period: how many, about what, per month."""
 
     list_display = ["month", "subject", "district", "status", "count"]
@@ -199,15 +199,6 @@ class EnquiryCountAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return roles.enquiry_scope(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutgoingMail)

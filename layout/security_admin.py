@@ -9,12 +9,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layout.admin import ReadOnlyAdminMixin
 from layout.models import SecurityEvent
 from layout.security_log import write_csv
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # a log that can be edited proves nothing
     list_display = ["at", "kind", "username", "actor", "ip_address", "detail"]
     list_filter = ["kind", "at"]
     search_fields = ["username", "actor", "ip_address", "detail"]
@@ -27,16 +28,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    # A log that can be edited proves nothing: no one adds, changes or deletes an event here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
