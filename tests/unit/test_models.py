@@ -1,0 +1,25 @@
+"""layout.models: what the model layer itself promises (its fields), beyond the validation tested with each form."""
+
+from django.db import connection
+
+from layout.models import District
+
+JIADING = "310114"
+
+
+def test_stored_json_reads_back_as_written_and_still_answers_key_lookups(layout_data):
+    district = District.objects.get(adcode=JIADING)
+    outline = district.boundary
+    district.boundary = {**outline, "coordinates": outline["coordinates"]}
+    district.save()
+    assert District.objects.get(adcode=JIADING).boundary == outline
+    assert District.objects.filter(adcode=JIADING, boundary__type=outline["type"]).exists()
+    assert District.objects.values_list("boundary__type", flat=True).get(adcode=JIADING) == outline["type"]
+
+
+def test_an_integer_beyond_64_bits_reads_back_exact(layout_data):
+    # orjson, which reads the outlines, would make it a float; such a value is read by the standard library.
+    huge = 2**70 + 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE layout_district SET seed_values = %s WHERE adcode = %s", [f'{{"n": {huge}}}', JIADING])
+    assert District.objects.get(adcode=JIADING).seed_values == {"n": huge}
