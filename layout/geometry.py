@@ -1,9 +1,11 @@
 """Pure shapely functions: GeoJSON geometry validation, area, discs and datum conversion."""
 
+import functools
 import json
 import math
 import re
 
+import orjson
 import prcoords
 import shapely
 import shapely.ops
@@ -217,3 +219,16 @@ def label_point(geom):
     parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     largest = max(parts, key=lambda part: part.area)
     return shapely.ops.polylabel(largest, tolerance=0.0005)
+
+
+def label_point_of(boundary):
+    """label_point() of a stored GeoJSON outline, remembered by the outline's own coordinates: every map page
+    labels the same sixteen districts, and finding the point costs about ten times more than recognising the
+    outline (0.47 ms against 0.04 ms for the largest district). A changed outline is a new key, so a label
+    never outlives its shape."""
+    return _label_point_of_text(orjson.dumps(boundary))
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_point_of_text(text):
+    return label_point(parse_geometry(text))  # shapely geometries are immutable: safe to share

@@ -25,13 +25,13 @@ def both_datums(point):
 
 def district_points(districts):
     """Where each district's name (and what is placed only by district) goes: {adcode: shapely Point}."""
-    return {d.adcode: geometry.label_point(d.boundary_shape()) for d in districts if d.boundary}
+    return {d.adcode: geometry.label_point_of(d.boundary) for d in districts if d.boundary}
 
 
 def cluster_point(cluster, points_by_district):
     """Where a cluster's popup and projects go: inside its area, else at its district's label."""
     if cluster.boundary:
-        return geometry.label_point(cluster.boundary_shape())
+        return geometry.label_point_of(cluster.boundary)
     return points_by_district.get(cluster.district.adcode)
 
 
@@ -289,7 +289,7 @@ def basemaps(language=None):
 def map_data(clusters, preview=False):
     """All of the above for the map page, from published records only; in a staff preview (`clusters`
     then hold their drafts too), from every scenario and project with its draft."""
-    districts = list(District.objects.order_by("adcode"))
+    districts = list(District.objects.defer("seed_values").order_by("adcode"))
     points_by_district = district_points(districts)
     scenarios = map_scenarios(preview)
     projects = map_projects(preview)

@@ -5,7 +5,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import folium
 import leaflet
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from layout import editions, exports, formats, geojson, geometry, pages
 from layout.context_processors import site_title
 from layout.models import BoundaryStatus
 
+# folium is imported where the map is built: importing it costs every process ~0.1 s (see layout.exports).
 LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
 OWN_STATIC = Path(settings.BASE_DIR) / "static" / "layout"
 # What makes a browser fetch: the file must hold none of these, but data: URIs and #fragments.
@@ -52,6 +52,8 @@ def leaflet_css():
 
 
 def _inline(tag, text):
+    import folium
+
     # A closing tag inside an inlined file would end its element early.
     text = text.replace(f"</{tag}", f"<\\/{tag}")
     return folium.Element(f"<{tag}>{text}</{tag}>")
@@ -110,7 +112,7 @@ def popup_places(clusters):
     places = {}
     for cluster in clusters:
         if not cluster.boundary and cluster.district.boundary:
-            point = geometry.label_point(cluster.district.boundary_shape())
+            point = geometry.label_point_of(cluster.district.boundary)
             places[cluster.slug] = [round(point.y, 5), round(point.x, 5)]
     return places
 
@@ -149,6 +151,8 @@ def panel_context(clusters):
 
 def build_html():
     """The map in the active language, as one HTML document."""
+    import folium
+
     clusters = list(geojson.clusters_for_map())
     cluster_features = geojson.cluster_feature_collection(clusters)
     located = geojson.feature_collection(f for f in cluster_features["features"] if f["geometry"])

@@ -149,8 +149,8 @@ def compare_url():
 def district_labels():
     """Each district's name and the point inside it where the name reads best ([lat, lon])."""
     labels = []
-    for district in District.objects.exclude(boundary__isnull=True):
-        point = geometry.label_point(district.boundary_shape())
+    for district in District.objects.exclude(boundary__isnull=True).defer("seed_values"):
+        point = geometry.label_point_of(district.boundary)
         shifted = geometry.wgs84_to_gcj02(point)
         labels.append(
             {
