@@ -41,7 +41,7 @@ def district_feature(district, datum="wgs84"):
 def district_feature_collection(districts=None, datum="wgs84"):
     if districts is None:
         published = Q(clusters__is_published=True, clusters__edition=editions.shown())
-        districts = District.objects.annotate(cluster_count=Count("clusters", filter=published))
+        districts = District.objects.defer("seed_values").annotate(cluster_count=Count("clusters", filter=published))
     return feature_collection(district_feature(d, datum) for d in districts)
 
 
@@ -118,6 +118,8 @@ def clusters_for_map(preview=False, edition=None):
     return (
         clusters.filter(edition=edition or editions.shown())
         .select_related("district", "primary_chain", "edition")
+        # Never the loader's bookkeeping (a copy of every seeded field, outlines included): no map reads it.
+        .defer("seed_values", "district__seed_values")
         .prefetch_related(Prefetch("other_chains", queryset=IndustryChain.objects.order_by("order")))
         .annotate(named_scenario_count=Count("scenarios", filter=Q(scenarios__is_published=True), distinct=True))
     )
