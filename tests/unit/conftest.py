@@ -16,7 +16,7 @@ from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from layout.models import Cluster, District, IndustryChain, Source
-from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
+from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER
 from tests.conftest import make_official
 from tests.unit.app_servers import form_fields
 
@@ -53,8 +53,8 @@ def signed_in(user):
 
 @pytest.fixture
 def officials(layout_data, django_user_model):
-    """One official in each role: Jiading's district editor, a city editor, a reviewer, a superuser."""
-    ensure_roles()
+    """One official in each role: Jiading's district editor, a city editor, a reviewer, a superuser (the roles'
+    groups are made at every migrate and every flush, layout.apps)."""
     jiading = District.objects.get(adcode=JIADING)
     users = {
         "jiading": make_official(django_user_model, "jiading-editor", DISTRICT_EDITOR, jiading),
