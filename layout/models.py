@@ -1,7 +1,5 @@
 """The layouts, one edition a year: districts, industry chains, clusters, scenarios, projects and their sources."""
 
-import re
-
 import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,22 +20,19 @@ MAX_INVESTMENT_CNY = 1_000_000_000_000  # 1 trillion CNY
 MAX_SCENARIOS = 37  # all the scenarios the 2025 layout opens
 
 
-LONG_INTEGER = re.compile(r"\d{20}")
-
-
 class JSONField(models.JSONField):
     """Django's JSONField, read with orjson: a district's outline is thousands of coordinates, and the standard
     library's parser spent more time reading them than the pages spent being built (7x slower on them). Written
     and validated as Django's own, so migrations name Django's field and nothing changes in the database."""
 
     def from_db_value(self, value, expression, connection):
-        plain = isinstance(value, str) and not isinstance(expression, KeyTransform) and self.decoder is None
-        # orjson reads an integer beyond 64 bits as a float; the standard library keeps it exact.
-        if plain and not LONG_INTEGER.search(value):
+        # orjson reads integers exactly up to 64 bits (beyond, as floats): no field stores a larger one (figures
+        # stop at MAX_INVESTMENT_CNY; coordinates are floats). What it refuses, the standard library judges.
+        if isinstance(value, str) and not isinstance(expression, KeyTransform) and self.decoder is None:
             try:
                 return orjson.loads(value)
             except orjson.JSONDecodeError:
-                pass  # the standard library's own verdict follows
+                pass
         return super().from_db_value(value, expression, connection)
 
     def deconstruct(self):

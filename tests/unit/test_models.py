@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from layout.models import District
+from layout.models import MAX_INVESTMENT_CNY, District
 
 JIADING = "310114"
 
@@ -17,9 +17,10 @@ def test_stored_json_reads_back_as_written_and_still_answers_key_lookups(layout_
     assert District.objects.values_list("boundary__type", flat=True).get(adcode=JIADING) == outline["type"]
 
 
-def test_an_integer_beyond_64_bits_reads_back_exact(layout_data):
-    # orjson, which reads the outlines, would make it a float; such a value is read by the standard library.
-    huge = 2**70 + 1
+def test_the_largest_integers_a_field_may_hold_read_back_exact(layout_data):
+    largest = [MAX_INVESTMENT_CNY, 2**63 - 1, -(2**63)]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE layout_district SET seed_values = %s WHERE adcode = %s", [f'{{"n": {huge}}}', JIADING])
-    assert District.objects.get(adcode=JIADING).seed_values == {"n": huge}
+        cursor.execute(
+            "UPDATE layout_district SET seed_values = %s WHERE adcode = %s", [f'{{"n": {largest}}}', JIADING]
+        )
+    assert District.objects.get(adcode=JIADING).seed_values == {"n": largest}
