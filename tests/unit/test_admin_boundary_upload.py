@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layout import geometry
 from layout.models import Cluster, District
+from tests.unit.boundary_files import write
 from tests.unit.conftest import (
     JIADING,
     XUHUI,
@@ -22,7 +23,6 @@ from tests.unit.conftest import (
     same_shape,
     shown_in_form,
 )
-from tests.unit.test_boundary_files import write
 
 
 def upload(client, obj, path, datum="wgs84", **changes):

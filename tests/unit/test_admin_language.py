@@ -22,6 +22,7 @@ from django.utils import translation
 from layout import history
 from layout.models import Cluster
 from tests.unit.conftest import JIADING, authenticator, change_form_data, inside, messages_of, signed_in
+from tests.unit.import_files import CSV, dry_run, export
 
 # Words a Chinese page may carry in Latin letters: formats, datums, units and names officials know in this form.
 LATIN_ALLOWED = {
@@ -432,8 +433,6 @@ def test_history_gives_the_codes_change_reasons_in_chinese(officials):
 
 def test_an_import_preview_and_its_row_errors_are_chinese(superuser):
     """The import's preview of a table with a changed row and a row naming an unknown district, in Chinese."""
-    from tests.unit.test_resources import CSV, dry_run, export
-
     client = in_language(superuser, "zh-hans")
     table = export(client, Cluster, CSV)
     table[0] = [

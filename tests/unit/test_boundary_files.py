@@ -15,6 +15,7 @@ from pyproj import Geod
 from layout import boundary_files, geometry
 from layout.boundary_files import BD09, GCJ02, WGS84, BoundaryFileError, read_boundary, read_shape
 from layout.models import District
+from tests.unit.boundary_files import write
 from tests.unit.conftest import JIADING, XUHUI, inside
 
 # The messages are matched in English (the site's default language is Chinese).
@@ -24,33 +25,6 @@ GEOD = Geod(ellps="WGS84")
 # ANCHORS.md: WGS-84 (120.021519, 30.281543) ⇄ GCJ-02 (120.026268, 30.279164), from Alibaba Cloud's docs.
 REFERENCE_WGS84 = (120.021519, 30.281543)
 REFERENCE_GCJ02 = (120.026268, 30.279164)
-
-
-def write(tmp_path, kind, shapes, crs=4326, names=None, stem="boundary"):
-    """A real file of the kind officials send, holding the given shapes (in the given CRS)."""
-    frame = geopandas.GeoDataFrame(
-        {"name": names or [f"part {i}" for i in range(len(shapes))]}, geometry=list(shapes), crs=crs
-    )
-    if kind == "geojson":
-        path = tmp_path / f"{stem}.geojson"
-        frame.to_file(path, driver="GeoJSON")
-    elif kind == "kml":
-        path = tmp_path / f"{stem}.kml"
-        frame.to_file(path, driver="KML")
-    elif kind == "gpkg":
-        path = tmp_path / f"{stem}.gpkg"
-        frame.to_file(path, driver="GPKG")
-    elif kind == "shapefile":
-        folder = tmp_path / "shp"
-        folder.mkdir()
-        frame.to_file(folder / f"{stem}.shp")
-        path = tmp_path / f"{stem}.zip"
-        with zipfile.ZipFile(path, "w") as archive:
-            for part in folder.iterdir():
-                archive.write(part, part.name)
-    else:
-        raise ValueError(kind)
-    return path
 
 
 def distance_m(a, b):

@@ -1,6 +1,5 @@
 """Enquiries in the admin: each district's office sees, follows up and exports only its own; reviewers see no sender."""
 
-import csv
 import io
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from layout.models import District, Enquiry, EnquiryCount, EnquiryStatus, Outgoi
 from layout.roles import DISTRICT_EDITOR
 from tests.conftest import make_official
 from tests.unit.conftest import JIADING, XUHUI, change_form_data, change_url, changelist_url, cluster_in, signed_in
+from tests.unit.import_files import downloaded_csv_rows
 
 
 def enquiry_about(cluster, **fields):
@@ -113,15 +113,11 @@ def test_reviewer_sees_enquiries_but_not_who_sent_them(two_districts):
     assert enquiry.reference in export and "erika@acme.example" not in export
 
 
-def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
 @pytest.mark.django_db
 def test_csv_export_is_the_editors_district_and_formula_safe(two_districts):
     response = two_districts["jiading"].get(reverse("admin:layout_enquiry_export_csv"))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    header, *rows = csv_rows(response)
+    header, *rows = downloaded_csv_rows(response)
     assert [row[0] for row in rows] == [two_districts["jiading_enquiry"].reference]
     message = rows[0][header.index("message")]
     assert message.startswith("'="), "a formula typed by an investor reaches the spreadsheet as text"

@@ -6,60 +6,28 @@ import zipfile
 
 import pytest
 import tablib
-from django import forms
 from django.core import serializers
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from layout.models import Cluster, Project, Scenario, Source
 from tests.unit.conftest import JIADING, XUHUI, cluster_in, messages_of, offers_to_confirm, preview_rows
-
-XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
-CONTENT = {XLSX: "xlsx", CSV: "csv"}
+from tests.unit.import_files import (
+    CONTENT,
+    CSV,
+    XLSX,
+    confirm,
+    dry_run,
+    dry_run_file,
+    export,
+    exported_response,
+    typed_table,
+)
 
 
 def snapshot(*models):
     """Every field of every record, to compare before and after."""
     return {model.__name__: serializers.serialize("python", model.objects.order_by("pk")) for model in models}
-
-
-def export(client, model, file_format):
-    name = model._meta.model_name
-    url = reverse(f"admin:layout_{name}_export")
-    form = client.get(url).context["form"]
-    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
-    data.update(format=file_format, resource="0")
-    response = client.post(url, data)
-    assert response.status_code == 200, response.content[:500]
-    if file_format == XLSX:
-        return tablib.Dataset().load(io.BytesIO(response.content), format="xlsx")
-    return tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
-
-
-def dry_run(client, model, dataset, file_format):
-    content = dataset.export(CONTENT[file_format])
-    return dry_run_file(client, model, content.encode("utf-8") if isinstance(content, str) else content, file_format)
-
-
-def dry_run_file(client, model, content, file_format):
-    upload = SimpleUploadedFile(f"table.{CONTENT[file_format]}", content)
-    response = client.post(
-        reverse(f"admin:layout_{model._meta.model_name}_import"),
-        {"format": file_format, "import_file": upload, "resource": "0"},
-    )
-    assert response.status_code == 200
-    return response
-
-
-def confirm(client, model, preview):
-    confirm_form = preview.context.get("confirm_form")
-    assert confirm_form is not None, "the preview refused the file"
-    data = {name: confirm_form.initial.get(name, field.initial) for name, field in confirm_form.fields.items()}
-    return client.post(
-        reverse(f"admin:layout_{model._meta.model_name}_process_import"),
-        {k: v for k, v in data.items() if v is not None},
-        follow=True,
-    )
 
 
 @pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
@@ -105,17 +73,16 @@ def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 125_000
 
 
-def csv_rows(headers, *rows):
-    return tablib.Dataset(*rows, headers=headers)
-
-
 def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(officials):
     xuhui = cluster_in(XUHUI)
-    base = dry_run(officials["admin"], Cluster, csv_rows(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
+    base = dry_run(officials["admin"], Cluster, typed_table(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
     confirm(officials["admin"], Cluster, base)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 130_000
     both = dry_run(
-        officials["admin"], Cluster, csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV
+        officials["admin"],
+        Cluster,
+        typed_table(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]),
+        CSV,
     )
     assert not offers_to_confirm(both)
     assert "disagree: fill only one" in both.content.decode()
@@ -124,7 +91,7 @@ def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(of
 def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
     xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
     source = Source.objects.get(key="article-2025-03-25")
-    table = csv_rows(
+    table = typed_table(
         ["slug", "name_en", "space_wan_m2", "space_source", "district"],
         [xuhui.slug, "A good change", "10", source.key, XUHUI],
         [jiading.slug, jiading.name_en, "-5", source.key, JIADING],
@@ -147,7 +114,7 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
 def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
     xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
     Source.objects.create(key="temporary", title="A source deleted before the import is confirmed")
-    table = csv_rows(
+    table = typed_table(
         ["slug", "name_en", "space_wan_m2", "space_source"],
         [xuhui.slug, "Changed first", "11", "article-2025-03-25"],
         [jiading.slug, jiading.name_en, "3", "temporary"],
@@ -164,7 +131,7 @@ def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
 def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
     jiading = cluster_in(JIADING)
     preview = dry_run(
-        officials["jiading"], Cluster, csv_rows(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV
+        officials["jiading"], Cluster, typed_table(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV
     )
     confirm(officials["jiading"], Cluster, preview)
     live = Cluster.objects.get(pk=jiading.pk)
@@ -173,7 +140,7 @@ def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
 
 
 def test_new_rows_are_imported_as_drafts(officials):
-    table = csv_rows(
+    table = typed_table(
         ["id", "title_zh", "title_en", "cluster", "source"],
         ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"],
     )
@@ -187,16 +154,7 @@ def test_new_rows_are_imported_as_drafts(officials):
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
 
 
-def exported_response(client, model, file_format):
-    url = reverse(f"admin:layout_{model._meta.model_name}_export")
-    form = client.get(url).context["form"]
-    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
-    return client.post(url, {**data, "format": file_format, "resource": "0"})
-
-
 def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchanged(officials):
-    from openpyxl import load_workbook
-
     cluster = cluster_in(JIADING)
     Cluster.objects.filter(pk=cluster.pk).update(name_en=FORMULA, lead_track_en="+1+1", description_en="@SUM(A1)")
     xlsx = exported_response(officials["admin"], Cluster, XLSX).content
@@ -239,8 +197,6 @@ def with_formula_results(xlsx, result):
 
 
 def test_a_formula_an_official_types_in_excel_is_imported_as_typed_not_as_its_result(officials):
-    from openpyxl import load_workbook
-
     cluster = cluster_in(JIADING)
     book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
     sheet = book.active
@@ -291,8 +247,6 @@ def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, v
 
 
 def test_a_formula_in_a_number_cell_is_refused_in_a_sentence_not_calculated(officials):
-    from openpyxl import Workbook
-
     book = Workbook()
     book.active.append(["slug", "space_wan_m2"])
     book.active.append([cluster_in(JIADING).slug, "=1+2"])  # a formula cell, as Excel saves what was typed
