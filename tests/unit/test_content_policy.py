@@ -85,7 +85,7 @@ def test_our_pages_have_no_inline_script_or_style(client, layout_data, language)
         assert "<style" not in html
 
 
-def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):  # noqa: F811
+def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):
     response = officials["admin"].get(f"/admin/layout/cluster/{Cluster.objects.first().pk}/change/")
     assert response.status_code == 200
     directives = policy(response)
@@ -94,7 +94,7 @@ def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):  
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
 
 
-def test_every_style_attribute_of_the_admins_widgets_is_allowed_by_its_exact_hash(officials):  # noqa: F811
+def test_every_style_attribute_of_the_admins_widgets_is_allowed_by_its_exact_hash(officials):
     admin = officials["admin"]
     table = export(admin, Cluster, XLSX)
     row = table.headers.index("name_en")
