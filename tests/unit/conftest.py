@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
+from layout import geometry
 from layout.models import Cluster, District, IndustryChain, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.conftest import make_official
@@ -22,6 +23,9 @@ from tests.unit.app_servers import form_fields
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
+# ANCHORS.md: a published WGS-84 ⇄ GCJ-02 pair (Alibaba Cloud's documentation), lon/lat.
+REFERENCE_WGS84 = (120.021519, 30.281543)
+REFERENCE_GCJ02 = (120.026268, 30.279164)
 
 
 def authenticator(user):
@@ -119,6 +123,20 @@ def change_form_data(response):
     return data
 
 
+def post_change_form(client, obj, **changes):
+    """The object's change form sent as its page shows it, with `changes` typed in: the admin's answer."""
+    data = change_form_data(client.get(change_url(obj)))
+    data.update(changes)
+    return client.post(change_url(obj), data)
+
+
+def save_change_form(client, obj, **changes):
+    """post_change_form, which the admin must save (it redirects): a refusal fails the test with the form's errors."""
+    response = post_change_form(client, obj, **changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
 def new_cluster_form(client, **fields):
     """The add form of a cluster in Jiading as its editor would fill it in: the unchanged form, a new cluster's
     number, slug, names and district, then `fields` (scenario rows, say)."""
@@ -137,17 +155,16 @@ def new_cluster_form(client, **fields):
     return url, data
 
 
+def square(lon, lat, half=0.005, clockwise=False):
+    """A square polygon (GeoJSON) centred on (lon, lat), `half` degrees each way, its corners rounded as stored."""
+    corners = [(lon - half, lat - half), (lon + half, lat - half), (lon + half, lat + half), (lon - half, lat + half)]
+    ring = [[round(x, 6), round(y, 6)] for x, y in [*corners, corners[0]]]
+    return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
+
+
 def inside(adcode, half=0.004):
     """A small square polygon well inside the district (around point_inside)."""
-    lon, lat = point_inside(adcode)
-    ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon + half, lat + half],
-        [lon - half, lat + half],
-        [lon - half, lat - half],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
+    return square(*point_inside(adcode), half=half)
 
 
 def point_inside(adcode):
@@ -157,6 +174,11 @@ def point_inside(adcode):
     part = max(geom.geoms, key=lambda g: g.area) if geom.geom_type == "MultiPolygon" else geom
     point = polylabel(part, tolerance=1e-4)
     return round(point.x, 4), round(point.y, 4)
+
+
+def metres_between(a, b):
+    """The distance in metres between two (lon, lat) points, on the WGS-84 ellipsoid."""
+    return geometry.WGS84.inv(a[0], a[1], b[0], b[1])[2]
 
 
 def same_shape(a, b, tolerance=1e-9):

@@ -12,6 +12,7 @@ from tests.unit.conftest import (
     change_url,
     cluster_in,
     errors_shown,
+    save_change_form,
     shown_in_form,
 )
 
@@ -94,13 +95,6 @@ def _row(data, scenario):
     )
 
 
-def _save_on_its_own_page(client, scenario, **changes):
-    data = change_form_data(client.get(change_url(scenario)))
-    data.update(changes)
-    response = client.post(change_url(scenario), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-
-
 def _inline_errors(response):
     """What the official reads above the inline table and on each row, as text."""
     formset = response.context["inline_admin_formsets"][0].formset
@@ -117,7 +111,7 @@ def test_a_cluster_page_with_a_scenario_row_changed_meanwhile_is_refused_whole(o
     first, second = officials["admin"], officials["reviewer"]
     second_form = change_form_data(second.get(change_url(cluster)))
 
-    _save_on_its_own_page(first, changed, title_en="Set on its own page", category="incubation")
+    save_change_form(first, changed, title_en="Set on its own page", category="incubation")
 
     # The second official did not touch that row, but its old values would overwrite the first's.
     second_form.update(
@@ -159,7 +153,7 @@ def test_a_draft_proposed_meanwhile_on_a_scenario_refuses_its_row(officials):
     cluster = cluster_in(JIADING)
     (scenario,) = _scenarios_on(cluster, "测试场景")
     reviewer_form = change_form_data(officials["reviewer"].get(change_url(cluster)))
-    _save_on_its_own_page(officials["jiading"], scenario, title_en="Proposed by Jiading")
+    save_change_form(officials["jiading"], scenario, title_en="Proposed by Jiading")
     reviewer_form[f"{_row(reviewer_form, scenario)}-title_en"] = "Overwritten by the reviewer"
     refused = officials["reviewer"].post(change_url(cluster), reviewer_form)
     assert refused.status_code == 200
@@ -173,7 +167,7 @@ def test_deleting_a_scenario_row_changed_meanwhile_is_refused(officials):
     cluster = cluster_in(JIADING)
     (scenario,) = _scenarios_on(cluster, "测试场景")
     form = change_form_data(officials["reviewer"].get(change_url(cluster)))
-    _save_on_its_own_page(officials["admin"], scenario, title_en="Worth keeping")
+    save_change_form(officials["admin"], scenario, title_en="Worth keeping")
     form[f"{_row(form, scenario)}-DELETE"] = "on"
     refused = officials["reviewer"].post(change_url(cluster), form)
     assert refused.status_code == 200
@@ -188,7 +182,7 @@ def test_a_scenario_row_deleted_or_moved_meanwhile_refuses_the_page_and_says_so(
     form = change_form_data(officials["reviewer"].get(change_url(cluster)))
     deleted_row, moved_row = _row(form, deleted), _row(form, moved)
     officials["admin"].post(reverse("admin:layout_scenario_delete", args=[deleted.pk]), {"post": "yes"})
-    _save_on_its_own_page(officials["admin"], moved, cluster=str(cluster_in(XUHUI).pk))
+    save_change_form(officials["admin"], moved, cluster=str(cluster_in(XUHUI).pk))
     assert not Scenario.objects.filter(pk=deleted.pk).exists()
 
     form.update({"name_en": "Renamed by the reviewer", f"{_row(form, kept)}-title_en": "Kept"})

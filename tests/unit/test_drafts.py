@@ -18,6 +18,7 @@ from tests.unit.conftest import (
     inside,
     messages_of,
     new_cluster_form,
+    post_change_form,
     same_shape,
     source,
 )
@@ -28,16 +29,10 @@ def public_feature(slug):
     return next((f for f in api["features"] if f["properties"]["slug"] == slug), None)
 
 
-def edit(client, obj, **changes):
-    data = change_form_data(client.get(change_url(obj)))
-    data.update(changes)
-    return client.post(change_url(obj), data)
-
-
 def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(officials):
     cluster = cluster_in(JIADING)
     drawn = inside(JIADING)
-    response = edit(
+    response = post_change_form(
         officials["jiading"],
         cluster,
         name_en="Jiading ICV cluster (renamed)",
@@ -77,7 +72,7 @@ def test_district_editors_edit_of_a_published_cluster_waits_for_a_reviewer(offic
 
 def test_staff_preview_the_drafts_on_the_real_map_page_and_the_public_does_not(officials):
     cluster = cluster_in(JIADING)
-    edit(officials["jiading"], cluster, name_en="Previewed name")
+    post_change_form(officials["jiading"], cluster, name_en="Previewed name")
     assert "Previewed name" in officials["jiading"].get("/en/?preview=1").content.decode()
     assert "Staff preview" in officials["jiading"].get("/en/?preview=1").content.decode()
     anonymous = Client().get("/en/?preview=1").content.decode()
@@ -102,7 +97,7 @@ def test_many_to_many_changes_wait_in_the_draft_too(officials):
     cluster = cluster_in(JIADING)
     before = set(cluster.other_chains.values_list("pk", flat=True))
     extra = IndustryChain.objects.exclude(pk__in=before).exclude(pk=cluster.primary_chain_id).first()
-    response = edit(officials["jiading"], cluster, other_chains=[str(pk) for pk in before | {extra.pk}])
+    response = post_change_form(officials["jiading"], cluster, other_chains=[str(pk) for pk in before | {extra.pk}])
     assert response.status_code == 302
     assert set(cluster.other_chains.values_list("pk", flat=True)) == before
     assert Cluster.objects.get(pk=cluster.pk).draft["values"]["other_chains"] == sorted(before | {extra.pk})
@@ -125,14 +120,14 @@ def test_inline_scenario_edit_of_a_published_scenario_is_a_draft(officials):
 
 def test_reviewer_and_superuser_edits_are_live_at_once(officials):
     cluster = cluster_in(JIADING)
-    assert edit(officials["reviewer"], cluster, name_en="Reviewed name").status_code == 302
+    assert post_change_form(officials["reviewer"], cluster, name_en="Reviewed name").status_code == 302
     assert Cluster.objects.get(pk=cluster.pk).name_en == "Reviewed name"
     assert public_feature(cluster.slug)["properties"]["name_en"] == "Reviewed name"
 
 
 def test_a_draft_that_no_longer_validates_is_not_published(officials):
     cluster = cluster_in(JIADING)
-    edit(officials["jiading"], cluster, boundary=json.dumps(inside(JIADING)), boundary_method="drawn")
+    post_change_form(officials["jiading"], cluster, boundary=json.dumps(inside(JIADING)), boundary_method="drawn")
     live = Cluster.objects.get(pk=cluster.pk)
     live.draft["values"]["boundary"] = inside("310104")  # as if Jiading's boundary had moved since
     Cluster.objects.filter(pk=cluster.pk).update(draft=live.draft)
@@ -163,7 +158,7 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
         title_zh="徐汇测试场景", title_en="Xuhui test scenario", cluster=xuhui, is_published=True
     )
     assert (
-        edit(
+        post_change_form(
             officials["city"],
             moved,
             title_en="Scenario renamed in a draft",
@@ -176,7 +171,9 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
         name_zh="嘉定测试项目", name_en="Jiading test project", district=jiading.district, is_published=True
     )
     assert (
-        edit(officials["city"], project, name_en="Project renamed in a draft", cluster=str(jiading.pk)).status_code
+        post_change_form(
+            officials["city"], project, name_en="Project renamed in a draft", cluster=str(jiading.pk)
+        ).status_code
         == 302
     )
     # A scenario and a project new from a district office: drafts until published.
@@ -242,8 +239,8 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
 def test_staff_preview_shows_only_the_drafts_that_account_may_edit_or_review(officials, django_user_model):
     from tests.unit.conftest import signed_in
 
-    edit(officials["jiading"], cluster_in(JIADING), name_en="Jiading draft name")
-    edit(officials["city"], cluster_in(XUHUI), name_en="Xuhui draft name")
+    post_change_form(officials["jiading"], cluster_in(JIADING), name_en="Jiading draft name")
+    post_change_form(officials["city"], cluster_in(XUHUI), name_en="Xuhui draft name")
     no_role = signed_in(django_user_model.objects.create_user("no-role", password="pw", is_staff=True))
 
     def preview(client):
