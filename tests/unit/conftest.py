@@ -202,15 +202,6 @@ def listed(response):
     return list(dict.fromkeys(int(pk) for pk in re.findall(r'<a href="[^"]*/(\d+)/change/', table[0]))) if table else []
 
 
-def page_json(response, element_id):
-    """The data a page hands its scripts in <script id=element_id type="application/json"> (json_script)."""
-    found = re.search(
-        rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S
-    )
-    assert found, f"no #{element_id} data on the page"
-    return json.loads(found[1])
-
-
 def select_options(response, name):
     """The values an official may choose in the form's <select name=name>, the empty choice left out."""
     found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S)
