@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +21,7 @@ from layout.models import Cluster, District, IndustryChain, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
 from tests.conftest import make_official
 from tests.unit.app_servers import form_fields
+from tests.unit.counting import BROWSER
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
@@ -209,6 +211,12 @@ def select_options(response, name):
     return [value for value in re.findall(r'<option value="([^"]*)"', found[1]) if value]
 
 
+def every_field(*models):
+    """Every field of every record of the models, many-to-many included, by model name: to compare before and
+    after."""
+    return {model.__name__: serializers.serialize("python", model._default_manager.order_by("pk")) for model in models}
+
+
 def copy_cluster(cluster, edition, **changes):
     """A copy of a cluster in another edition, linked to it (as "start the next edition" makes one)."""
     other_chains = list(cluster.other_chains.all())
@@ -257,6 +265,13 @@ def counts():
     analytics.counts_cache().clear()
     yield
     analytics.counts_cache().clear()
+
+
+@pytest.fixture
+def browser(layout_data, counts):
+    """A reader's browser (a client with a browser's User-Agent, so that what it looks at is counted), counts
+    empty."""
+    return Client(HTTP_USER_AGENT=BROWSER)
 
 
 def errors_shown(response, field=None):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from layout import analytics
 from layout.models import Cluster, DailyCount
-from tests.unit.conftest import JIADING
+from tests.unit.conftest import JIADING, signed_in
 from tests.unit.import_files import downloaded_csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,6 @@ def test_in_chinese(officials, looked_at):
 
 def test_nobody_else_opens_it(layout_data, django_user_model, counts):
     assert Client().get(DASHBOARD).status_code == 302  # to the sign-in
-    from tests.unit.conftest import signed_in
-
     staff = django_user_model.objects.create_user("no-role", "n@example.org", "pw", is_staff=True)
     assert signed_in(staff).get(DASHBOARD).status_code == 403
 

@@ -20,6 +20,7 @@ from tests.unit.conftest import (
     new_cluster_form,
     post_change_form,
     same_shape,
+    signed_in,
     source,
 )
 
@@ -237,8 +238,6 @@ def test_staff_preview_shows_scenario_and_project_drafts_wherever_the_map_page_s
 
 
 def test_staff_preview_shows_only_the_drafts_that_account_may_edit_or_review(officials, django_user_model):
-    from tests.unit.conftest import signed_in
-
     post_change_form(officials["jiading"], cluster_in(JIADING), name_en="Jiading draft name")
     post_change_form(officials["city"], cluster_in(XUHUI), name_en="Xuhui draft name")
     no_role = signed_in(django_user_model.objects.create_user("no-role", password="pw", is_staff=True))

@@ -6,12 +6,11 @@ import zipfile
 
 import pytest
 import tablib
-from django.core import serializers
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, cluster_in, messages_of, offers_to_confirm, preview_rows
+from tests.unit.conftest import JIADING, XUHUI, cluster_in, every_field, messages_of, offers_to_confirm, preview_rows
 from tests.unit.import_files import (
     CONTENT,
     CSV,
@@ -25,15 +24,10 @@ from tests.unit.import_files import (
 )
 
 
-def snapshot(*models):
-    """Every field of every record, to compare before and after."""
-    return {model.__name__: serializers.serialize("python", model.objects.order_by("pk")) for model in models}
-
-
 @pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
 @pytest.mark.parametrize("model", [Cluster, Scenario, Project], ids=lambda m: m.__name__)
 def test_export_then_import_unchanged_changes_nothing(officials, model, file_format):
-    before = snapshot(model)
+    before = every_field(model)
     table = export(officials["admin"], model, file_format)
     assert len(table) == model.objects.count()
     preview = dry_run(officials["admin"], model, table, file_format)
@@ -41,7 +35,7 @@ def test_export_then_import_unchanged_changes_nothing(officials, model, file_for
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == len(table) and result.totals["update"] == 0
     confirm(officials["admin"], model, preview)
-    assert snapshot(model) == before
+    assert every_field(model) == before
 
 
 def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
@@ -98,7 +92,7 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
         [Cluster.objects.get(number=1).slug, "Zhangjiang", "375", source.key, "999999"],
         [Cluster.objects.get(number=2).slug, "Jing'an", "5000000", source.key, "310106"],
     )
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert not offers_to_confirm(preview)
     invalid = {row.number: row.error for row in preview.context["result"].invalid_rows}
@@ -108,7 +102,7 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
     assert "not a plausible space" in str(invalid[4]) and "1 万平方米 = 10,000 m²" in str(invalid[4])
     html = preview.content.decode()
     assert "Some rows failed to validate" in html and "is not a figure a source can publish" in html
-    assert snapshot(Cluster) == before  # not even the good first row
+    assert every_field(Cluster) == before  # not even the good first row
 
 
 def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
@@ -122,10 +116,10 @@ def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert offers_to_confirm(preview)
     Source.objects.filter(key="temporary").delete()
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     done = confirm(officials["admin"], Cluster, preview)
     assert any("Nothing was imported" in m and "row 2" in m for m in messages_of(done))
-    assert snapshot(Cluster) == before
+    assert every_field(Cluster) == before
 
 
 def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
@@ -166,7 +160,7 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
     text = exported_response(officials["admin"], Cluster, CSV).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM(A1)" in text
     assert not re.search(r'(^|,)"?=HYPERLINK', text, re.MULTILINE)
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     # The files as downloaded, and as a program re-saves them (tablib writes text starting with "=" as a
     # formula cell, with no result).
     uploads = [(xlsx, XLSX), (text.encode("utf-8"), CSV)]
@@ -176,7 +170,7 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
         result = dry_run_file(officials["admin"], Cluster, content, file_format).context["result"]
         assert not result.invalid_rows and not result.row_errors() and not result.base_errors
         assert result.totals["skip"] == Cluster.objects.count() and result.totals["update"] == 0
-    assert snapshot(Cluster) == before
+    assert every_field(Cluster) == before
     assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
 

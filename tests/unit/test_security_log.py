@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from layout.models import District, EditorProfile, SecurityEvent
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER, ensure_roles
-from tests.unit.conftest import signed_in
+from tests.unit.conftest import authenticator, signed_in
 
 PASSWORD = "a-long-enough-password"
 EVENTS = reverse("admin:layout_securityevent_changelist")
@@ -86,8 +86,6 @@ def test_a_change_of_groups_or_district_is_recorded_with_who_made_it(official, s
 
 
 def test_only_superusers_read_the_log_and_nobody_edits_it(official, superuser):
-    from tests.unit.conftest import authenticator
-
     SecurityEvent.objects.create(kind="sign-in", username="someone")
     official.groups.add(Group.objects.get(name=CITY_EDITOR))
     authenticator(official)
