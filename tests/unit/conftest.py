@@ -288,15 +288,3 @@ def shown_in_form(response, name):
     html = response.content.decode()
     form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1]
     return form_fields(html, form_id)[name]
-
-
-def offers_to_confirm(response):
-    """Whether an import's preview shows the official the "Confirm import" button (it does not when any row is
-    refused)."""
-    return re.search(r'<input type="submit"[^>]*name="confirm"', response.content.decode()) is not None
-
-
-def preview_rows(response):
-    """What an import's preview says it would do with each valid row, as shown: "New", "Update", "Skipped"…"""
-    cells = re.findall(r'<td class="import-type">(.*?)</td>', response.content.decode(), re.S)
-    return [unescape(cell).strip() for cell in cells]

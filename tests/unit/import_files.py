@@ -3,11 +3,14 @@ and its confirmation, and a downloaded CSV file read back."""
 
 import csv
 import io
+import re
+from html import unescape
 
 import tablib
-from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from tests.unit.app_servers import form_fields
 
 XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
 CONTENT = {XLSX: "xlsx", CSV: "csv"}
@@ -19,11 +22,11 @@ def typed_table(headers, *rows):
 
 
 def exported_response(client, model, file_format):
-    """The admin's answer to "Export" with every column ticked: the file as downloaded."""
+    """The admin's answer to "Export" in the format, every column ticked as the page offers them: the file as
+    downloaded."""
     url = reverse(f"admin:layout_{model._meta.model_name}_export")
-    form = client.get(url).context["form"]
-    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
-    return client.post(url, {**data, "format": file_format, "resource": "0"})
+    shown = form_fields(client.get(url).content.decode(), action="")
+    return client.post(url, {**shown, "format": file_format, "resource": "0"})
 
 
 def export(client, model, file_format):
@@ -53,15 +56,64 @@ def dry_run_file(client, model, content, file_format):
 
 
 def confirm(client, model, preview):
-    """The official's "Confirm import" on the preview, redirects followed."""
-    confirm_form = preview.context.get("confirm_form")
-    assert confirm_form is not None, "the preview refused the file"
-    data = {name: confirm_form.initial.get(name, field.initial) for name, field in confirm_form.fields.items()}
-    return client.post(
-        reverse(f"admin:layout_{model._meta.model_name}_process_import"),
-        {k: v for k, v in data.items() if v is not None},
-        follow=True,
-    )
+    """The official's "Confirm import" on the preview (its form as shown), redirects followed."""
+    assert offers_to_confirm(preview), "the preview refused the file"
+    url = reverse(f"admin:layout_{model._meta.model_name}_process_import")
+    return client.post(url, form_fields(preview.content.decode(), action=url), follow=True)
+
+
+def offers_to_confirm(response):
+    """Whether an import's preview shows the official the "Confirm import" button (it does not when any row is
+    refused)."""
+    return re.search(r'<input type="submit"[^>]*name="confirm"', response.content.decode()) is not None
+
+
+def preview_rows(response):
+    """What an import's preview says it would do with each valid row, as shown: "New", "Update", "Skipped"…"""
+    cells = re.findall(r'<td class="import-type">(.*?)</td>', response.content.decode(), re.S)
+    return [unescape(cell).strip() for cell in cells]
+
+
+def _text(html):
+    return unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def preview_changes(response):
+    """The rows an import's preview shows as new or changed, each {column: (before, after)} as the official reads
+    it: a changed cell shows its old text struck out (<del>) and its new text marked (<ins>)."""
+    html = response.content.decode()
+    table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S)[1]
+    columns = [_text(cell) for cell in re.findall(r"<th>(.*?)</th>", table, re.S)][1:]
+    changed = []
+    for kind, row in re.findall(r'<tr class="(\w+)">(.*?)</tr>', table, re.S):
+        if kind not in ("new", "update"):
+            continue
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        changed.append(
+            {
+                column: (
+                    _text(re.sub(r"<ins[^>]*>.*?</ins>", "", cell)),
+                    _text(re.sub(r"<del[^>]*>.*?</del>", "", cell)),
+                )
+                for column, cell in zip(columns, cells, strict=True)
+            }
+        )
+    return changed
+
+
+def refused_rows(response):
+    """{row number: [the reasons shown]} of the rows an import's preview refuses: the table of rows that failed to
+    validate, and the list of rows the import failed on ("Line number: 2 - …")."""
+    html = response.content.decode()
+    refused = {}
+    for number, errors in re.findall(r'<tr>\s*<td>(\d+)\s*</td>\s*<td class="errors">(.*?)</td>', html, re.S):
+        reasons = re.findall(r"<ul>\s*((?:<li>.*?</li>\s*)+)</ul>", errors, re.S)
+        refused[int(number)] = [_text(item) for found in reasons for item in re.findall(r"<li>(.*?)</li>", found, re.S)]
+    for number, reason in re.findall(
+        r'<div class="import-error-display-message">[^:<]*: (\d+) - (.*?)</div>', html, re.S
+    ):
+        refused.setdefault(int(number), []).append(_text(reason))
+    return refused
 
 
 def downloaded_csv_rows(response):

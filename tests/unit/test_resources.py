@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, cluster_in, every_field, messages_of, offers_to_confirm, preview_rows
+from tests.unit.conftest import JIADING, XUHUI, cluster_in, every_field, messages_of
 from tests.unit.import_files import (
     CONTENT,
     CSV,
@@ -20,6 +20,10 @@ from tests.unit.import_files import (
     dry_run_file,
     export,
     exported_response,
+    offers_to_confirm,
+    preview_changes,
+    preview_rows,
+    refused_rows,
     typed_table,
 )
 
@@ -31,9 +35,8 @@ def test_export_then_import_unchanged_changes_nothing(officials, model, file_for
     table = export(officials["admin"], model, file_format)
     assert len(table) == model.objects.count()
     preview = dry_run(officials["admin"], model, table, file_format)
-    result = preview.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["skip"] == len(table) and result.totals["update"] == 0
+    assert offers_to_confirm(preview)
+    assert preview_rows(preview) == ["Skipped"] * len(table)
     confirm(officials["admin"], model, preview)
     assert every_field(model) == before
 
@@ -54,15 +57,12 @@ def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
     values[row] = "12.5"
     table[index] = values
     preview = dry_run(officials["admin"], Cluster, table, XLSX)
-    result = preview.context["result"]
-    assert result.totals["update"] == 1
-    [changed] = [row for row in result.rows if row.import_type == "update"]
+    assert preview_rows(preview).count("Update") == 1
     # The preview shows each changed cell, old struck out: here in 万平方米 and in m².
-    new_values = [re.sub(r"<del[^>]*>.*?</del>|<[^>]+>", "", cell) for cell in changed.diff]
-    columns = result.diff_headers
-    assert new_values[columns.index("space_wan_m2")] == "12.5"
-    assert new_values[columns.index("space_m2")] == "125000"
-    assert "<del" in changed.diff[columns.index("space_wan_m2")]
+    [changed] = preview_changes(preview)
+    assert changed["slug"] == (xuhui.slug, xuhui.slug)
+    assert changed["space_wan_m2"] == ("10", "12.5")
+    assert changed["space_m2"] == ("100000", "125000")
     confirm(officials["admin"], Cluster, preview)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 125_000
 
@@ -95,11 +95,11 @@ def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
     before = every_field(Cluster)
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert not offers_to_confirm(preview)
-    invalid = {row.number: row.error for row in preview.context["result"].invalid_rows}
-    assert set(invalid) == {2, 3, 4}
-    assert "-5 万平方米 is not a figure a source can publish" in str(invalid[2])
-    assert "no district with adcode '999999'" in str(invalid[3])
-    assert "not a plausible space" in str(invalid[4]) and "1 万平方米 = 10,000 m²" in str(invalid[4])
+    refused = {number: " ".join(reasons) for number, reasons in refused_rows(preview).items()}
+    assert set(refused) == {2, 3, 4}
+    assert "-5 万平方米 is not a figure a source can publish" in refused[2]
+    assert "no district with adcode '999999'" in refused[3]
+    assert "not a plausible space" in refused[4] and "1 万平方米 = 10,000 m²" in refused[4]
     html = preview.content.decode()
     assert "Some rows failed to validate" in html and "is not a figure a source can publish" in html
     assert every_field(Cluster) == before  # not even the good first row
@@ -167,9 +167,9 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
     uploads += [(export(officials["admin"], Cluster, f).export(CONTENT[f]), f) for f in (XLSX, CSV)]
     for content, file_format in uploads:
         content = content.encode("utf-8") if isinstance(content, str) else content
-        result = dry_run_file(officials["admin"], Cluster, content, file_format).context["result"]
-        assert not result.invalid_rows and not result.row_errors() and not result.base_errors
-        assert result.totals["skip"] == Cluster.objects.count() and result.totals["update"] == 0
+        preview = dry_run_file(officials["admin"], Cluster, content, file_format)
+        assert offers_to_confirm(preview) and refused_rows(preview) == {}
+        assert preview_rows(preview) == ["Skipped"] * Cluster.objects.count()
     assert every_field(Cluster) == before
     assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
@@ -203,9 +203,8 @@ def test_a_formula_an_official_types_in_excel_is_imported_as_typed_not_as_its_re
     cached = load_workbook(io.BytesIO(xlsx), data_only=True).active
     assert "click" in [cell.value for row in cached.iter_rows() for cell in row]
     preview = dry_run_file(officials["admin"], Cluster, xlsx, XLSX)
-    result = preview.context["result"]
-    assert not result.invalid_rows and not result.row_errors()
-    assert result.totals["update"] == 1
+    assert offers_to_confirm(preview) and refused_rows(preview) == {}
+    assert preview_rows(preview).count("Update") == 1
     confirm(officials["admin"], Cluster, preview)
     assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
@@ -234,8 +233,7 @@ def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, ta
 def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, value):
     table = tablib.Dataset([cluster_in(JIADING).slug, value], headers=["slug", column])
     response = dry_run(officials["admin"], Cluster, table, CSV)
-    errors = [str(error.error) for _number, row in response.context["result"].row_errors() for error in row]
-    errors += [str(row.error) for row in response.context["result"].invalid_rows]
+    errors = [reason for reasons in refused_rows(response).values() for reason in reasons]
     assert any(f"“{value}” is not a number." in error for error in errors), errors
     assert not any("ConversionSyntax" in error for error in errors)
 
@@ -246,7 +244,6 @@ def test_a_formula_in_a_number_cell_is_refused_in_a_sentence_not_calculated(offi
     book.active.append([cluster_in(JIADING).slug, "=1+2"])  # a formula cell, as Excel saves what was typed
     out = io.BytesIO()
     book.save(out)
-    result = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX).context["result"]
-    errors = [str(row.error) for row in result.invalid_rows]
-    errors += [str(error.error) for _number, row in result.row_errors() for error in row]
+    preview = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX)
+    errors = [reason for reasons in refused_rows(preview).values() for reason in reasons]
     assert any("“=1+2” is a formula, which is not calculated" in error for error in errors), errors

@@ -15,10 +15,9 @@ from tests.unit.conftest import (
     cluster_in,
     errors_shown,
     listed,
-    offers_to_confirm,
     select_options,
 )
-from tests.unit.import_files import CSV, dry_run, typed_table
+from tests.unit.import_files import CSV, dry_run, offers_to_confirm, typed_table
 
 
 def test_the_three_roles_exist_with_their_permissions(db):
