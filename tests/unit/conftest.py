@@ -188,14 +188,15 @@ def same_shape(a, b, tolerance=1e-9):
     return shape(a).symmetric_difference(shape(b)).area < tolerance
 
 
+def shown_text(html):
+    """The text a piece of HTML shows: tags dropped, entities read, spaces as a browser collapses them."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
 def messages_of(response):
     """The messages the page shows the official (the admin's message list), as text."""
     found = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
-    return (
-        [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)]
-        if found
-        else []
-    )
+    return [shown_text(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)] if found else []
 
 
 def listed(response):
@@ -280,7 +281,25 @@ def errors_shown(response, field=None):
     kind = f'errorlist" id="id_{field}_error"' if field else 'errorlist nonfield"'
     lists = re.findall(rf'<ul class="{kind}>(.*?)</ul>', response.content.decode(), re.S)
     items = [item for found in lists for item in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+    return [shown_text(item) for item in items]
+
+
+def history_shown(response):
+    """The records an admin history page lists, newest first, as the official reads them: who made each ("by"),
+    its reason, and its changes as {field: (before, after)}."""
+    body = re.search(r'<table id="change-history".*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
+    assert body, "no change history on the page"
+    records = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body[1], re.S):
+        *_record, by, reason, changes = re.findall(r"<td>(.*?)</td>", row, re.S)
+        shown = {}
+        for item in re.findall(r"<li>(.*?)</li>", changes, re.S):
+            item = re.sub(r'<div class="layout-history-picture">.*?</div>', "", item, flags=re.S)
+            field, before_and_after = re.fullmatch(r"\s*<strong>(.*?):</strong>(.*)", item, re.S).groups()
+            before, after = before_and_after.split("&nbsp;→&nbsp;")
+            shown[shown_text(field)] = (shown_text(before), shown_text(after))
+        records.append({"by": shown_text(by), "reason": shown_text(reason), "changes": shown})
+    return records
 
 
 def shown_in_form(response, name):

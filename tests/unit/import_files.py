@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.unit.app_servers import form_fields
+from tests.unit.conftest import shown_text
 
 XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
 CONTENT = {XLSX: "xlsx", CSV: "csv"}
@@ -74,16 +75,12 @@ def preview_rows(response):
     return [unescape(cell).strip() for cell in cells]
 
 
-def _text(html):
-    return unescape(re.sub(r"<[^>]+>", "", html)).strip()
-
-
 def preview_changes(response):
     """The rows an import's preview shows as new or changed, each {column: (before, after)} as the official reads
     it: a changed cell shows its old text struck out (<del>) and its new text marked (<ins>)."""
     html = response.content.decode()
     table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S)[1]
-    columns = [_text(cell) for cell in re.findall(r"<th>(.*?)</th>", table, re.S)][1:]
+    columns = [shown_text(cell) for cell in re.findall(r"<th>(.*?)</th>", table, re.S)][1:]
     changed = []
     for kind, row in re.findall(r'<tr class="(\w+)">(.*?)</tr>', table, re.S):
         if kind not in ("new", "update"):
@@ -92,8 +89,8 @@ def preview_changes(response):
         changed.append(
             {
                 column: (
-                    _text(re.sub(r"<ins[^>]*>.*?</ins>", "", cell)),
-                    _text(re.sub(r"<del[^>]*>.*?</del>", "", cell)),
+                    shown_text(re.sub(r"<ins[^>]*>.*?</ins>", "", cell)),
+                    shown_text(re.sub(r"<del[^>]*>.*?</del>", "", cell)),
                 )
                 for column, cell in zip(columns, cells, strict=True)
             }
@@ -108,11 +105,13 @@ def refused_rows(response):
     refused = {}
     for number, errors in re.findall(r'<tr>\s*<td>(\d+)\s*</td>\s*<td class="errors">(.*?)</td>', html, re.S):
         reasons = re.findall(r"<ul>\s*((?:<li>.*?</li>\s*)+)</ul>", errors, re.S)
-        refused[int(number)] = [_text(item) for found in reasons for item in re.findall(r"<li>(.*?)</li>", found, re.S)]
+        refused[int(number)] = [
+            shown_text(item) for found in reasons for item in re.findall(r"<li>(.*?)</li>", found, re.S)
+        ]
     for number, reason in re.findall(
         r'<div class="import-error-display-message">[^:<]*: (\d+) - (.*?)</div>', html, re.S
     ):
-        refused.setdefault(int(number), []).append(_text(reason))
+        refused.setdefault(int(number), []).append(shown_text(reason))
     return refused
 
 
