@@ -302,8 +302,17 @@ def history_shown(response):
     return records
 
 
+def _admin_form(response):
+    html = response.content.decode()
+    return form_fields(html, re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1])
+
+
 def shown_in_form(response, name):
     """The value the admin page's form shows for the field `name` (what it would send back unchanged)."""
-    html = response.content.decode()
-    form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1]
-    return form_fields(html, form_id)[name]
+    return _admin_form(response)[name]
+
+
+def chosen_in_form(response, name):
+    """The values the admin page's form has chosen in the multiple choice `name`, as a list (empty if none)."""
+    chosen = _admin_form(response).get(name, [])
+    return chosen if isinstance(chosen, list) else [chosen]

@@ -21,7 +21,16 @@ from django.utils import translation
 
 from layout import history
 from layout.models import Cluster
-from tests.unit.conftest import JIADING, authenticator, change_form_data, history_shown, inside, messages_of, signed_in
+from tests.unit.conftest import (
+    JIADING,
+    authenticator,
+    change_form_data,
+    errors_shown,
+    history_shown,
+    inside,
+    messages_of,
+    signed_in,
+)
 from tests.unit.import_files import CSV, dry_run, export
 
 # Words a Chinese page may carry in Latin letters: formats, datums, units and names officials know in this form.
@@ -337,7 +346,7 @@ def test_boundary_upload_refusals_are_chinese(superuser, content, name):
     data = change_form_data(client.get(url))
     data["boundary_file"] = SimpleUploadedFile(name, content)
     response = client.post(url, data)
-    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert response.status_code == 200 and errors_shown(response, "boundary_file")
     left = english_left(visible_text(response.content.decode()), typed_values("zh-hans"))
     assert not left, left
 
