@@ -1,7 +1,6 @@
 """The unit tests' fixtures and helpers, in one place: officials in each role signed in to the admin in English,
 the admin's change forms as a browser would post them, and places inside a district."""
 
-import json
 import re
 from html import unescape
 
@@ -95,34 +94,11 @@ def changelist_url(model):
     return reverse(f"admin:layout_{model._meta.model_name}_changelist")
 
 
-def _form_data(form):
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if name in ("boundary_file",) or (hasattr(form.fields[name], "queryset") and value in (None, "")):
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [str(v) for v in value]
-        elif isinstance(value, (dict,)):
-            data[bound.html_name] = json.dumps(value)
-        else:
-            data[bound.html_name] = "" if value is None else str(value)
-    return data
-
-
 def change_form_data(response):
-    """The POST data the rendered change form would send unchanged: main form, inlines, management forms."""
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
+    """The POST data the admin page's form would send unchanged, read from the page as a browser reads it: main
+    form, inlines, management forms."""
+    html = response.content.decode()
+    return form_fields(html, re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1])
 
 
 def post_change_form(client, obj, **changes):
@@ -302,17 +278,12 @@ def history_shown(response):
     return records
 
 
-def _admin_form(response):
-    html = response.content.decode()
-    return form_fields(html, re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1])
-
-
 def shown_in_form(response, name):
     """The value the admin page's form shows for the field `name` (what it would send back unchanged)."""
-    return _admin_form(response)[name]
+    return change_form_data(response)[name]
 
 
 def chosen_in_form(response, name):
     """The values the admin page's form has chosen in the multiple choice `name`, as a list (empty if none)."""
-    chosen = _admin_form(response).get(name, [])
+    chosen = change_form_data(response).get(name, [])
     return chosen if isinstance(chosen, list) else [chosen]
