@@ -9,7 +9,7 @@ import shapely
 from django.urls import reverse
 from django.utils import translation
 
-from layout import geometry, pages
+from layout import pages
 from layout.models import Cluster, District, HeadlineFigure
 from tests.unit.page_reader import page_json, read_page
 
@@ -203,24 +203,6 @@ def test_api_serves_rfc7946_geojson_in_wgs84(client, url, count):
         assert shape.is_valid, feature["id"]
         lon, lat = shape.representative_point().coords[0]
         assert 120.8 < lon < 122.3 and 30.6 < lat < 31.95, (feature["id"], lon, lat)
-
-
-@pytest.mark.parametrize("url", ["/api/v1/districts.geojson", "/api/v1/clusters.geojson"])
-def test_api_shifts_coordinates_to_gcj02_when_asked(client, url):
-    wgs = {f["id"]: f for f in client.get(url).json()["features"]}
-    gcj = {f["id"]: f for f in client.get(url, {"datum": "gcj02"}).json()["features"]}
-    assert wgs.keys() == gcj.keys()
-    compared = 0
-    for key, feature in wgs.items():
-        if feature["geometry"] is None:
-            assert gcj[key]["geometry"] is None
-            continue
-        expected = geometry.wgs84_to_gcj02(shapely.geometry.shape(feature["geometry"]))
-        got = shapely.geometry.shape(gcj[key]["geometry"])
-        # Rounded to 6 decimals and re-oriented by the builder: compare shapes, not vertex order.
-        assert shapely.hausdorff_distance(got, expected) < 2e-6, key
-        compared += 1
-    assert compared >= 10
 
 
 @pytest.mark.django_db
