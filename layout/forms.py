@@ -191,7 +191,8 @@ AMOUNT_INPUTS = {
 def amount_in_unit(value, factor):
     if value is None:
         return None
-    return (Decimal(value) / factor).normalize()
+    # normalize() drops trailing zeros but writes 10 as 1E+1, which the form would show the official: plain digits.
+    return Decimal(format((Decimal(value) / factor).normalize(), "f"))
 
 
 class LayoutModelForm(GeometryModelForm):

@@ -167,8 +167,21 @@ def visit(open_visit):
     return open_visit()
 
 
-# The password of the officials the stories make (make_official(..., password=PASSWORD)).
+# The password of the officials the stories make (official_who_signs_in).
 PASSWORD = "a-long-enough-password"
+
+
+def official_who_signs_in(django_user_model, username, role, district=None):
+    """An official in the role (editing `district` when given) whom a story signs in through the admin's pages
+    (sign_in): the password PASSWORD, the second factor already set up."""
+    from layout.roles import ensure_roles
+    from tests.conftest import make_official
+    from tests.unit.conftest import authenticator
+
+    ensure_roles()
+    official = make_official(django_user_model, username, role, district, password=PASSWORD)
+    authenticator(official)
+    return official
 
 
 def sign_in(page, base_url, username, next_path):

@@ -8,11 +8,9 @@ from django.urls import reverse
 
 from layout import analytics
 from layout.models import Cluster, IndustryChain
-from layout.roles import CITY_EDITOR, ensure_roles
-from tests.browser.conftest import PASSWORD, sign_in
+from layout.roles import CITY_EDITOR
+from tests.browser.conftest import official_who_signs_in, sign_in
 from tests.browser.map_page import map_address, wait_until_still
-from tests.conftest import make_official
-from tests.unit.conftest import authenticator
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +33,7 @@ def beacon(page, kind):
 
 @pytest.fixture
 def city_editor(layout_data, django_user_model):
-    ensure_roles()
-    editor = make_official(django_user_model, "city-editor", CITY_EDITOR, password=PASSWORD)
-    authenticator(editor)
-    return editor
+    return official_who_signs_in(django_user_model, "city-editor", CITY_EDITOR)
 
 
 def test_should_count_what_investors_look_at(open_visit, live_server, city_editor):

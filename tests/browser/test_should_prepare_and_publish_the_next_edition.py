@@ -6,11 +6,9 @@ import pytest
 from django.urls import reverse
 
 from layout.models import Cluster, Source
-from layout.roles import CITY_EDITOR, REVIEWER, ensure_roles
+from layout.roles import CITY_EDITOR, REVIEWER
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PASSWORD, sign_in
-from tests.conftest import make_official
-from tests.unit.conftest import authenticator
+from tests.browser.conftest import official_who_signs_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +19,8 @@ ADMIN_VIEWPORT = {"viewport": {"width": 1366, "height": 768}}
 
 @pytest.fixture
 def officials(layout_data, django_user_model):
-    ensure_roles()
-    reviewer = make_official(django_user_model, "reviewer", REVIEWER, password=PASSWORD)
-    city = make_official(django_user_model, "city-editor", CITY_EDITOR, password=PASSWORD)
-    for official in (reviewer, city):
-        authenticator(official)  # each has set up the second factor already
-    return reviewer, city
+    reviewer = official_who_signs_in(django_user_model, "reviewer", REVIEWER)
+    return reviewer, official_who_signs_in(django_user_model, "city-editor", CITY_EDITOR)
 
 
 def copy_2026(number):

@@ -9,11 +9,9 @@ from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from layout.models import Cluster, District
-from layout.roles import DISTRICT_EDITOR, REVIEWER, ensure_roles
-from tests.browser.conftest import PASSWORD, sign_in
+from layout.roles import DISTRICT_EDITOR, REVIEWER
+from tests.browser.conftest import official_who_signs_in, sign_in
 from tests.browser.map_page import map_point
-from tests.conftest import make_official
-from tests.unit.conftest import authenticator
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +20,9 @@ PUTUO = "310107"  # its cluster's location is not published: no boundary yet
 
 @pytest.fixture
 def officials(layout_data, django_user_model):
-    ensure_roles()
     putuo = District.objects.get(adcode=PUTUO)
-    editor = make_official(django_user_model, "putuo-editor", DISTRICT_EDITOR, putuo, password=PASSWORD)
-    reviewer = make_official(django_user_model, "reviewer", REVIEWER, password=PASSWORD)
-    for official in (editor, reviewer):
-        authenticator(official)  # each has set up the second factor already
-    return editor, reviewer
+    editor = official_who_signs_in(django_user_model, "putuo-editor", DISTRICT_EDITOR, putuo)
+    return editor, official_who_signs_in(django_user_model, "reviewer", REVIEWER)
 
 
 def place_vertex(page, x, y, placed):

@@ -6,11 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from layout.models import District, Enquiry, Scenario
-from layout.roles import DISTRICT_EDITOR, ensure_roles
+from layout.roles import DISTRICT_EDITOR
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import PASSWORD, sign_in
-from tests.conftest import make_official
-from tests.unit.conftest import JIADING, authenticator
+from tests.browser.conftest import official_who_signs_in, sign_in
+from tests.unit.conftest import JIADING
 
 pytestmark = pytest.mark.browser
 
@@ -24,13 +23,10 @@ def scenario(layout_data, settings):
 
 @pytest.fixture
 def editors(scenario, django_user_model):
-    ensure_roles()
-    own = make_official(django_user_model, "own-editor", DISTRICT_EDITOR, scenario.cluster.district, password=PASSWORD)
+    own = official_who_signs_in(django_user_model, "own-editor", DISTRICT_EDITOR, scenario.cluster.district)
     other_district = District.objects.get(adcode=JIADING)
     assert other_district != scenario.cluster.district
-    other = make_official(django_user_model, "other-editor", DISTRICT_EDITOR, other_district, password=PASSWORD)
-    for official in (own, other):
-        authenticator(official)
+    other = official_who_signs_in(django_user_model, "other-editor", DISTRICT_EDITOR, other_district)
     return own, other
 
 

@@ -167,16 +167,16 @@ class Browser:
 class _FormReader(HTMLParser):
     """The fields a browser would submit from one form: text, hidden, checked boxes, selected options."""
 
-    def __init__(self, form_id):
+    def __init__(self, form_id, action):
         super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.fields = form_id, False, []
+        self.form_id, self.action, self.inside, self.fields = form_id, action, False, []
         self.select = self.textarea = None
         self.select_options = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
+            self.inside = attrs.get("id") == self.form_id if self.action is None else attrs.get("action") == self.action
         if not self.inside:
             return
         name = attrs.get("name")
@@ -215,9 +215,10 @@ class _FormReader(HTMLParser):
             self.select = None
 
 
-def form_fields(html, form_id):
-    """{name: value or [values]} of the form with this id, as a browser would post it."""
-    reader = _FormReader(form_id)
+def form_fields(html, form_id=None, action=None):
+    """{name: value or [values]} of the form with this id (or, for a form without one, this action), as a browser
+    would post it."""
+    reader = _FormReader(form_id, action)
     reader.feed(html)
     fields = {}
     for name, value in reader.fields:

@@ -1,11 +1,11 @@
 """The unit tests' fixtures and helpers, in one place: officials in each role signed in to the admin in English,
 the admin's change forms as a browser would post them, and places inside a district."""
 
-import json
 import re
 from html import unescape
 
 import pytest
+from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -15,13 +15,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely.geometry import shape
 from shapely.ops import polylabel
 
+from layout import geometry
 from layout.models import Cluster, District, IndustryChain, Source
 from layout.roles import CITY_EDITOR, DISTRICT_EDITOR, REVIEWER
 from tests.conftest import make_official
 from tests.unit.app_servers import form_fields
+from tests.unit.counting import BROWSER
 
 JIADING, XUHUI, PUTUO = "310114", "310104", "310107"
 ARTICLE = "article-2025-03-25"
+# ANCHORS.md: a published WGS-84 ⇄ GCJ-02 pair (Alibaba Cloud's documentation), lon/lat.
+REFERENCE_WGS84 = (120.021519, 30.281543)
+REFERENCE_GCJ02 = (120.026268, 30.279164)
 
 
 def authenticator(user):
@@ -89,34 +94,25 @@ def changelist_url(model):
     return reverse(f"admin:layout_{model._meta.model_name}_changelist")
 
 
-def _form_data(form):
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if name in ("boundary_file",) or (hasattr(form.fields[name], "queryset") and value in (None, "")):
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [str(v) for v in value]
-        elif isinstance(value, (dict,)):
-            data[bound.html_name] = json.dumps(value)
-        else:
-            data[bound.html_name] = "" if value is None else str(value)
-    return data
-
-
 def change_form_data(response):
-    """The POST data the rendered change form would send unchanged: main form, inlines, management forms."""
-    data = _form_data(response.context["adminform"].form)
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
-    return data
+    """The POST data the admin page's form would send unchanged, read from the page as a browser reads it: main
+    form, inlines, management forms."""
+    html = response.content.decode()
+    return form_fields(html, re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1])
+
+
+def post_change_form(client, obj, **changes):
+    """The object's change form sent as its page shows it, with `changes` typed in: the admin's answer."""
+    data = change_form_data(client.get(change_url(obj)))
+    data.update(changes)
+    return client.post(change_url(obj), data)
+
+
+def save_change_form(client, obj, **changes):
+    """post_change_form, which the admin must save (it redirects): a refusal fails the test with the form's errors."""
+    response = post_change_form(client, obj, **changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
 
 
 def new_cluster_form(client, **fields):
@@ -137,17 +133,16 @@ def new_cluster_form(client, **fields):
     return url, data
 
 
+def square(lon, lat, half=0.005, clockwise=False):
+    """A square polygon (GeoJSON) centred on (lon, lat), `half` degrees each way, its corners rounded as stored."""
+    corners = [(lon - half, lat - half), (lon + half, lat - half), (lon + half, lat + half), (lon - half, lat + half)]
+    ring = [[round(x, 6), round(y, 6)] for x, y in [*corners, corners[0]]]
+    return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
+
+
 def inside(adcode, half=0.004):
     """A small square polygon well inside the district (around point_inside)."""
-    lon, lat = point_inside(adcode)
-    ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon + half, lat + half],
-        [lon - half, lat + half],
-        [lon - half, lat - half],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
+    return square(*point_inside(adcode), half=half)
 
 
 def point_inside(adcode):
@@ -159,19 +154,25 @@ def point_inside(adcode):
     return round(point.x, 4), round(point.y, 4)
 
 
+def metres_between(a, b):
+    """The distance in metres between two (lon, lat) points, on the WGS-84 ellipsoid."""
+    return geometry.WGS84.inv(a[0], a[1], b[0], b[1])[2]
+
+
 def same_shape(a, b, tolerance=1e-9):
     """Whether two GeoJSON geometries cover the same area, whatever their ring start and rounding."""
     return shape(a).symmetric_difference(shape(b)).area < tolerance
 
 
+def shown_text(html):
+    """The text a piece of HTML shows: tags dropped, entities read, spaces as a browser collapses them."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
 def messages_of(response):
     """The messages the page shows the official (the admin's message list), as text."""
     found = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
-    return (
-        [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)]
-        if found
-        else []
-    )
+    return [shown_text(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", found[1], re.S)] if found else []
 
 
 def listed(response):
@@ -180,20 +181,17 @@ def listed(response):
     return list(dict.fromkeys(int(pk) for pk in re.findall(r'<a href="[^"]*/(\d+)/change/', table[0]))) if table else []
 
 
-def page_json(response, element_id):
-    """The data a page hands its scripts in <script id=element_id type="application/json"> (json_script)."""
-    found = re.search(
-        rf'<script id="{element_id}" type="application/json">(.*?)</script>', response.content.decode(), re.S
-    )
-    assert found, f"no #{element_id} data on the page"
-    return json.loads(found[1])
-
-
 def select_options(response, name):
     """The values an official may choose in the form's <select name=name>, the empty choice left out."""
     found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S)
     assert found, f"no {name} choice on the page"
     return [value for value in re.findall(r'<option value="([^"]*)"', found[1]) if value]
+
+
+def every_field(*models):
+    """Every field of every record of the models, many-to-many included, by model name: to compare before and
+    after."""
+    return {model.__name__: serializers.serialize("python", model._default_manager.order_by("pk")) for model in models}
 
 
 def copy_cluster(cluster, edition, **changes):
@@ -246,29 +244,46 @@ def counts():
     analytics.counts_cache().clear()
 
 
+@pytest.fixture
+def browser(layout_data, counts):
+    """A reader's browser (a client with a browser's User-Agent, so that what it looks at is counted), counts
+    empty."""
+    return Client(HTTP_USER_AGENT=BROWSER)
+
+
 def errors_shown(response, field=None):
     """The errors the form page shows the official, as text: those about the whole form (the admin's list above
     the form), or with `field`, those shown at that field."""
     kind = f'errorlist" id="id_{field}_error"' if field else 'errorlist nonfield"'
     lists = re.findall(rf'<ul class="{kind}>(.*?)</ul>', response.content.decode(), re.S)
     items = [item for found in lists for item in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+    return [shown_text(item) for item in items]
+
+
+def history_shown(response):
+    """The records an admin history page lists, newest first, as the official reads them: who made each ("by"),
+    its reason, and its changes as {field: (before, after)}."""
+    body = re.search(r'<table id="change-history".*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
+    assert body, "no change history on the page"
+    records = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body[1], re.S):
+        *_record, by, reason, changes = re.findall(r"<td>(.*?)</td>", row, re.S)
+        shown = {}
+        for item in re.findall(r"<li>(.*?)</li>", changes, re.S):
+            item = re.sub(r'<div class="layout-history-picture">.*?</div>', "", item, flags=re.S)
+            field, before_and_after = re.fullmatch(r"\s*<strong>(.*?):</strong>(.*)", item, re.S).groups()
+            before, after = before_and_after.split("&nbsp;→&nbsp;")
+            shown[shown_text(field)] = (shown_text(before), shown_text(after))
+        records.append({"by": shown_text(by), "reason": shown_text(reason), "changes": shown})
+    return records
 
 
 def shown_in_form(response, name):
     """The value the admin page's form shows for the field `name` (what it would send back unchanged)."""
-    html = response.content.decode()
-    form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html)[1]
-    return form_fields(html, form_id)[name]
+    return change_form_data(response)[name]
 
 
-def offers_to_confirm(response):
-    """Whether an import's preview shows the official the "Confirm import" button (it does not when any row is
-    refused)."""
-    return re.search(r'<input type="submit"[^>]*name="confirm"', response.content.decode()) is not None
-
-
-def preview_rows(response):
-    """What an import's preview says it would do with each valid row, as shown: "New", "Update", "Skipped"…"""
-    cells = re.findall(r'<td class="import-type">(.*?)</td>', response.content.decode(), re.S)
-    return [unescape(cell).strip() for cell in cells]
+def chosen_in_form(response, name):
+    """The values the admin page's form has chosen in the multiple choice `name`, as a list (empty if none)."""
+    chosen = change_form_data(response).get(name, [])
+    return chosen if isinstance(chosen, list) else [chosen]

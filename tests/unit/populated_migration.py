@@ -106,7 +106,7 @@ def officials_edits(apps):
     record_history(HistoricalCluster, drafted, "~", "draft proposed")
 
 
-def snapshot(apps):
+def every_row(apps):
     """Every layout row's values (drafts, versions, seed values, boundaries) and every history row."""
     rows = {}
     for name in ("Source", "District", "IndustryChain", "Cluster", "Scenario", "Project", "HeadlineFigure"):
@@ -136,10 +136,10 @@ def main():
     before_apps = migrate_to(BEFORE)
     load_seeds_as_before(before_apps)
     officials_edits(before_apps)
-    before = snapshot(before_apps)
+    before = every_row(before_apps)
     call_command("migrate", verbosity=0)
     after_apps = migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes("layout"))
-    after = snapshot(after_apps)
+    after = every_row(after_apps)
     edition = Edition.objects.get(year=2025)
     drafted = drafts.apply_draft(Cluster.objects.get(number=DRAFTED_CLUSTER))
     facts = {

@@ -11,7 +11,15 @@ from django.urls import reverse
 from shapely.geometry import shape
 
 from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Project, Scenario, Source
-from tests.unit.conftest import change_form_data, change_url, listed, point_inside, shown_in_form
+from tests.unit.conftest import (
+    change_form_data,
+    change_url,
+    listed,
+    point_inside,
+    post_change_form,
+    shown_in_form,
+    square,
+)
 
 JIADING, XUHUI = "310114", "310104"
 
@@ -34,27 +42,11 @@ def official(admin_client):
     return admin_client
 
 
-def square(lon, lat, half=0.005, clockwise=False):
-    ring = [
-        [round(x, 6), round(y, 6)]
-        for x, y in [
-            (lon - half, lat - half),
-            (lon + half, lat - half),
-            (lon + half, lat + half),
-            (lon - half, lat + half),
-            (lon - half, lat - half),
-        ]
-    ]
-    return {"type": "Polygon", "coordinates": [ring[::-1] if clockwise else ring]}
-
-
 def post_boundary(official, cluster, boundary, **changes):
-    url = change_url(cluster)
-    data = change_form_data(official.get(url))
-    data["boundary"] = boundary if isinstance(boundary, str) else json.dumps(boundary)
-    data["boundary_method"] = "Drawn in the admin around the published park."
-    data.update(changes)
-    return official.post(url, data)
+    changes = {"boundary_method": "Drawn in the admin around the published park.", **changes}
+    return post_change_form(
+        official, cluster, boundary=boundary if isinstance(boundary, str) else json.dumps(boundary), **changes
+    )
 
 
 def field_errors_html(response, field):

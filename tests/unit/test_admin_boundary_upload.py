@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layout import geometry
 from layout.models import Cluster, District
+from tests.unit.boundary_files import write
 from tests.unit.conftest import (
     JIADING,
     XUHUI,
@@ -19,18 +20,15 @@ from tests.unit.conftest import (
     errors_shown,
     inside,
     pass_second_factor,
+    post_change_form,
     same_shape,
     shown_in_form,
 )
-from tests.unit.test_boundary_files import write
 
 
 def upload(client, obj, path, datum="wgs84", **changes):
-    data = change_form_data(client.get(change_url(obj)))
-    data.update(changes)
-    data["boundary_datum"] = datum
-    data["boundary_file"] = SimpleUploadedFile(path.name, path.read_bytes())
-    return client.post(change_url(obj), data)
+    file = SimpleUploadedFile(path.name, path.read_bytes())
+    return post_change_form(client, obj, **changes, boundary_datum=datum, boundary_file=file)
 
 
 def boundary_in_form(response):

@@ -21,7 +21,17 @@ from django.utils import translation
 
 from layout import history
 from layout.models import Cluster
-from tests.unit.conftest import JIADING, authenticator, change_form_data, inside, messages_of, signed_in
+from tests.unit.conftest import (
+    JIADING,
+    authenticator,
+    change_form_data,
+    errors_shown,
+    history_shown,
+    inside,
+    messages_of,
+    signed_in,
+)
+from tests.unit.import_files import CSV, dry_run, export
 
 # Words a Chinese page may carry in Latin letters: formats, datums, units and names officials know in this form.
 LATIN_ALLOWED = {
@@ -336,7 +346,7 @@ def test_boundary_upload_refusals_are_chinese(superuser, content, name):
     data = change_form_data(client.get(url))
     data["boundary_file"] = SimpleUploadedFile(name, content)
     response = client.post(url, data)
-    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert response.status_code == 200 and errors_shown(response, "boundary_file")
     left = english_left(visible_text(response.content.decode()), typed_values("zh-hans"))
     assert not left, left
 
@@ -372,10 +382,9 @@ def test_history_shows_a_boundary_change_as_its_area_with_a_before_and_after_map
     assert client.post(url, data).status_code == 302
     page = client.get(reverse("admin:layout_cluster_history", args=[cluster.pk]))
     html = page.content.decode()
-    [boundary] = [c for c in page.context["page_obj"][0].history_delta_changes if c["field"] == "边界"]
-    assert re.fullmatch(r"\d+\.\d\d km²", boundary["new"]), boundary["new"]
-    assert boundary["old"] != boundary["new"]
-    assert f"边界:</strong>\n                  {boundary['old']}&nbsp;→&nbsp;{boundary['new']}" in html
+    before, after = history_shown(page)[0]["changes"]["边界"]
+    assert re.fullmatch(r"\d+\.\d\d km²", after), after
+    assert re.fullmatch(r"\d+\.\d\d km²", before) and before != after, before
     assert "{&#x27;typ" not in html and "{'typ" not in html and "chars]" not in html
     svg = re.search(r'<svg class="layout-history-map".*?</svg>', html, re.S)[0]
     # Both shapes, drawn by class: the Content-Security-Policy refuses inline styles and scripts.
@@ -425,15 +434,13 @@ def test_history_gives_the_codes_change_reasons_in_chinese(officials):
     assert city.post(url, data).status_code == 302
     edits.publish(officials["users"]["reviewer"], Cluster.objects.get(pk=cluster.pk))
     page = city.get(reverse("admin:layout_cluster_history", args=[cluster.pk]))
-    reasons = [record.shown_change_reason for record in page.context["page_obj"]][:2]
+    reasons = [record["reason"] for record in history_shown(page)][:2]
     assert reasons == ["发布了 city-editor 提出的修改", "提出草稿"], reasons
     assert not english_left(visible_text(page.content.decode()), typed_values("zh-hans"))
 
 
 def test_an_import_preview_and_its_row_errors_are_chinese(superuser):
     """The import's preview of a table with a changed row and a row naming an unknown district, in Chinese."""
-    from tests.unit.test_resources import CSV, dry_run, export
-
     client = in_language(superuser, "zh-hans")
     table = export(client, Cluster, CSV)
     table[0] = [

@@ -89,7 +89,7 @@ def test_a_deletion_invalidates_and_if_modified_since_does_not_keep_the_deleted_
     assert answer.status_code == 200 and scenario.title_en not in answer.content.decode()
 
 
-def test_never_a_draft_to_the_public_and_staff_preview_is_never_cached(officials):  # noqa: F811
+def test_never_a_draft_to_the_public_and_staff_preview_is_never_cached(officials):
     staff = officials["jiading"]
     cluster = cluster_in(JIADING)
     cluster.draft = {"values": {"name_en": "Draft name"}, "by": "jiading-editor"}
@@ -105,7 +105,7 @@ def test_never_a_draft_to_the_public_and_staff_preview_is_never_cached(officials
     assert "Draft name" not in Client().get("/en/map/clusters.geojson?preview=1").content.decode()
 
 
-def test_a_public_page_is_the_same_for_staff_and_carries_nothing_of_the_user(officials):  # noqa: F811
+def test_a_public_page_is_the_same_for_staff_and_carries_nothing_of_the_user(officials):
     staff_page = officials["jiading"].get("/en/")
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="en").get("/en/")
     assert staff_page.content == anonymous.content
@@ -205,7 +205,7 @@ def test_a_head_request_is_answered_like_a_get(public):
     assert public.head("/en/")["Content-Length"] == get["Content-Length"]
 
 
-def test_every_public_answer_is_marked_for_counting_cached_or_fresh(public, officials):  # noqa: F811
+def test_every_public_answer_is_marked_for_counting_cached_or_fresh(public, officials):
     """The hook of page-view counting: a middleware before AnswerCacheMiddleware sees each public answer."""
     fresh = public.get("/en/")
     cached = public.get("/en/")

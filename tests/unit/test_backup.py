@@ -3,23 +3,28 @@
 import json
 
 import pytest
-from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from layout import backup, drafts
 from layout.models import Cluster, District, IndustryChain, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, errors_shown, inside
+from tests.unit.conftest import (
+    JIADING,
+    XUHUI,
+    change_form_data,
+    change_url,
+    cluster_in,
+    errors_shown,
+    every_field,
+    inside,
+)
 
 # The messages are matched in English (the site's default language is Chinese).
 pytestmark = pytest.mark.usefixtures("in_english")
 
 
-def snapshot():
+def every_field_but_the_version():
     """Every field of every layout record, many-to-many included; not the version, which a restore moves on."""
-    records = {
-        model.__name__: serializers.serialize("python", model._default_manager.order_by("pk"))
-        for model in backup.MODELS
-    }
+    records = every_field(*backup.MODELS)
     for rows in records.values():
         for row in rows:
             row["fields"].pop("version", None)
@@ -38,7 +43,7 @@ def test_round_trip_restores_every_field_of_every_record(layout_data, tmp_path, 
     proposed.name_en = "A proposed name"
     drafts.propose(proposed, user)
     Scenario.objects.create(title_zh="未发布场景", cluster=jiading)
-    before = snapshot()
+    before = every_field_but_the_version()
     path = tmp_path / "layout.json"
     call_command("backup_layout", str(path), verbosity=0)
     assert json.loads(path.read_text(encoding="utf-8"))["counts"]["layout.Cluster"] == 14
@@ -50,19 +55,19 @@ def test_round_trip_restores_every_field_of_every_record(layout_data, tmp_path, 
     jiading.other_chains.clear()
     District.objects.filter(adcode=XUHUI).update(name_en="Changed")
     Source.objects.create(key="new-source", title="Added after the backup")
-    assert snapshot() != before
+    assert every_field_but_the_version() != before
 
     call_command("restore_layout", str(path), verbosity=0)
-    assert snapshot() == before
+    assert every_field_but_the_version() == before
 
 
 def test_gzip_backup_round_trips_too(layout_data, tmp_path):
-    before = snapshot()
+    before = every_field_but_the_version()
     path = tmp_path / "layout.json.gz"
     call_command("backup_layout", str(path), verbosity=0)
     Cluster.objects.update(description_en="")
     call_command("restore_layout", str(path), verbosity=0)
-    assert snapshot() == before
+    assert every_field_but_the_version() == before
 
 
 def test_restore_is_all_or_nothing(layout_data, tmp_path):
@@ -74,14 +79,14 @@ def test_restore_is_all_or_nothing(layout_data, tmp_path):
     clusters[-1]["fields"]["space_m2"] = -5  # … and an invalid record later
     path.write_text(json.dumps(data), encoding="utf-8")
     Cluster.objects.update(description_en="Edited since")
-    before = snapshot()
+    before = every_field_but_the_version()
     with pytest.raises(CommandError, match=r"Invalid record, nothing restored: cluster .*space_m2"):
         call_command("restore_layout", str(path), verbosity=0)
-    assert snapshot() == before
+    assert every_field_but_the_version() == before
 
 
 def test_a_file_that_is_not_a_backup_is_refused(layout_data, tmp_path):
-    before = snapshot()
+    before = every_field_but_the_version()
     junk = tmp_path / "junk.json"
     junk.write_text('{"type": "FeatureCollection"}', encoding="utf-8")
     with pytest.raises(CommandError, match="not a layout backup"):
@@ -90,7 +95,7 @@ def test_a_file_that_is_not_a_backup_is_refused(layout_data, tmp_path):
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="not JSON"):
         call_command("restore_layout", str(broken), verbosity=0)
-    assert snapshot() == before
+    assert every_field_but_the_version() == before
 
 
 def test_restore_records_itself_in_each_records_history(layout_data, tmp_path):
@@ -108,15 +113,13 @@ def test_a_record_naming_a_district_the_backup_does_not_hold_is_refused_in_a_sen
     cluster = next(r for r in data["records"] if r["model"] == "layout.cluster")
     cluster["fields"]["district"] = 99999
     path.write_text(json.dumps(data), encoding="utf-8")
-    before = snapshot()
+    before = every_field_but_the_version()
     with pytest.raises(CommandError, match=r"cluster \d+: district: there is no district with key 99999 in the backup"):
         call_command("restore_layout", str(path), verbosity=0)
-    assert snapshot() == before
+    assert every_field_but_the_version() == before
 
 
 def test_a_restore_numbers_new_versions_so_a_form_opened_before_it_is_refused(officials, tmp_path):
-    from tests.unit.conftest import change_form_data, change_url, cluster_in
-
     def edit(name):
         record = cluster_in(JIADING)
         record.name_en = name

@@ -7,15 +7,10 @@ import pytest
 from django.test import Client
 
 from layout.models import Cluster
-from tests.unit.counting import BROWSER, stored
+from tests.unit.counting import stored
 
 pytestmark = pytest.mark.django_db
 URL = "/map/noted/"
-
-
-@pytest.fixture
-def browser(layout_data, counts):
-    return Client(HTTP_USER_AGENT=BROWSER)
 
 
 def test_popups_searches_and_filters_are_counted(browser):

@@ -10,51 +10,15 @@ import prcoords
 import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pyproj import Geod
 
 from layout import boundary_files, geometry
 from layout.boundary_files import BD09, GCJ02, WGS84, BoundaryFileError, read_boundary, read_shape
 from layout.models import District
-from tests.unit.conftest import JIADING, XUHUI, inside
+from tests.unit.boundary_files import write
+from tests.unit.conftest import JIADING, REFERENCE_GCJ02, REFERENCE_WGS84, XUHUI, inside, metres_between
 
 # The messages are matched in English (the site's default language is Chinese).
 pytestmark = pytest.mark.usefixtures("in_english")
-
-GEOD = Geod(ellps="WGS84")
-# ANCHORS.md: WGS-84 (120.021519, 30.281543) ⇄ GCJ-02 (120.026268, 30.279164), from Alibaba Cloud's docs.
-REFERENCE_WGS84 = (120.021519, 30.281543)
-REFERENCE_GCJ02 = (120.026268, 30.279164)
-
-
-def write(tmp_path, kind, shapes, crs=4326, names=None, stem="boundary"):
-    """A real file of the kind officials send, holding the given shapes (in the given CRS)."""
-    frame = geopandas.GeoDataFrame(
-        {"name": names or [f"part {i}" for i in range(len(shapes))]}, geometry=list(shapes), crs=crs
-    )
-    if kind == "geojson":
-        path = tmp_path / f"{stem}.geojson"
-        frame.to_file(path, driver="GeoJSON")
-    elif kind == "kml":
-        path = tmp_path / f"{stem}.kml"
-        frame.to_file(path, driver="KML")
-    elif kind == "gpkg":
-        path = tmp_path / f"{stem}.gpkg"
-        frame.to_file(path, driver="GPKG")
-    elif kind == "shapefile":
-        folder = tmp_path / "shp"
-        folder.mkdir()
-        frame.to_file(folder / f"{stem}.shp")
-        path = tmp_path / f"{stem}.zip"
-        with zipfile.ZipFile(path, "w") as archive:
-            for part in folder.iterdir():
-                archive.write(part, part.name)
-    else:
-        raise ValueError(kind)
-    return path
-
-
-def distance_m(a, b):
-    return GEOD.inv(a[0], a[1], b[0], b[1])[2]
 
 
 @pytest.fixture
@@ -100,8 +64,8 @@ def test_gcj02_reference_pair_from_anchors_is_converted_to_wgs84(tmp_path):
     amap_square = shapely.Polygon([(lon, lat), (lon + 0.001, lat), (lon + 0.001, lat + 0.001), (lon, lat + 0.001)])
     shape, _crs = read_shape(write(tmp_path, "geojson", [amap_square]), datum=GCJ02)
     corners = shapely.get_coordinates(shape)
-    nearest = min(corners, key=lambda c: distance_m(c, REFERENCE_WGS84))
-    assert distance_m(nearest, REFERENCE_WGS84) < 2
+    nearest = min(corners, key=lambda c: metres_between(c, REFERENCE_WGS84))
+    assert metres_between(nearest, REFERENCE_WGS84) < 2
 
 
 def test_amap_coordinates_line_up_only_when_gcj02_is_chosen(tmp_path, jiading, square):
@@ -110,7 +74,7 @@ def test_amap_coordinates_line_up_only_when_gcj02_is_chosen(tmp_path, jiading, s
     converted = shapely.geometry.shape(read_boundary(path, datum=GCJ02, district=jiading).geojson)
     assert converted.symmetric_difference(square).area / square.area < 1e-3
     as_is = shapely.geometry.shape(read_boundary(path, datum=WGS84, district=jiading).geojson)
-    offset = distance_m(as_is.centroid.coords[0], square.centroid.coords[0])
+    offset = metres_between(as_is.centroid.coords[0], square.centroid.coords[0])
     assert 300 < offset < 800  # the ~500 m shift an official would otherwise get
 
 

@@ -28,7 +28,7 @@ def sqlite_server(tmp_path_factory):
     server.stop()
 
 
-def signed_in(server, username):
+def browser_signed_in(server, username):
     browser = Browser(server.url)
     assert browser.sign_in(username, OFFICIALS[username]).status == 302
     return browser
@@ -48,7 +48,7 @@ def save(browser, change_path, description):
 
 
 def test_admin_saves_under_concurrent_readers_all_succeed(sqlite_server):
-    officials = [signed_in(sqlite_server, name) for name in OFFICIALS]
+    officials = [browser_signed_in(sqlite_server, name) for name in OFFICIALS]
     targets = clusters(officials[0])
     read_statuses, save_statuses = Counter(), Counter()
     saving = threading.Event()
@@ -102,7 +102,7 @@ def save_at_once(officials, change_path, forms, attempt):
 
 
 def test_the_loser_of_two_simultaneous_saves_is_told_the_record_changed_meanwhile(sqlite_server):
-    officials = [signed_in(sqlite_server, name) for name in OFFICIALS]
+    officials = [browser_signed_in(sqlite_server, name) for name in OFFICIALS]
     change_path, _slug = clusters(officials[0])[1]
     for attempt in range(3):
         forms = [form_fields(official.get(change_path).text, "cluster_form") for official in officials]

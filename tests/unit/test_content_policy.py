@@ -1,9 +1,14 @@
 """Content-Security-Policy: on every page and embed, strict for scripts, with no inline script or style in our pages."""
 
 import re
+from html import unescape
 
 import pytest
 from django.conf import settings as django_settings
+
+from layout.content_policy import source_hash
+from layout.models import Cluster
+from tests.unit.import_files import XLSX, dry_run, export
 
 ZHANGJIANG = "pudong-biomedicine"
 
@@ -32,8 +37,6 @@ def policy(response):
 
 
 def cluster_page(client):
-    from layout.models import Cluster
-
     return f"/en/clusters/{Cluster.objects.filter(is_published=True).first().slug}/"
 
 
@@ -82,9 +85,7 @@ def test_our_pages_have_no_inline_script_or_style(client, layout_data, language)
         assert "<style" not in html
 
 
-def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):  # noqa: F811
-    from layout.models import Cluster
-
+def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):
     response = officials["admin"].get(f"/admin/layout/cluster/{Cluster.objects.first().pk}/change/")
     assert response.status_code == 200
     directives = policy(response)
@@ -93,13 +94,7 @@ def test_the_admin_carries_a_policy_as_strict_as_its_widgets_allow(officials):  
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
 
 
-def test_every_style_attribute_of_the_admins_widgets_is_allowed_by_its_exact_hash(officials):  # noqa: F811
-    from html import unescape
-
-    from layout.content_policy import source_hash
-    from layout.models import Cluster
-    from tests.unit.test_resources import XLSX, dry_run, export
-
+def test_every_style_attribute_of_the_admins_widgets_is_allowed_by_its_exact_hash(officials):
     admin = officials["admin"]
     table = export(admin, Cluster, XLSX)
     row = table.headers.index("name_en")

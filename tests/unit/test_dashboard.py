@@ -2,8 +2,6 @@
 superusers; a district editor sees only their district's clusters and no city-wide figure; the CSV is
 formula-safe; the charts are inline SVG."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -13,7 +11,8 @@ from django.utils import timezone
 
 from layout import analytics
 from layout.models import Cluster, DailyCount
-from tests.unit.conftest import JIADING
+from tests.unit.conftest import JIADING, signed_in
+from tests.unit.import_files import downloaded_csv_rows
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("admin:layout_dailycount_changelist")
@@ -59,7 +58,7 @@ def test_a_district_editor_sees_only_their_districts_clusters(officials, looked_
     assert other.name_en not in text
     assert "Searches that found nothing" not in text and "hyperlink" not in text.lower()
     assert "Pages viewed" not in text
-    rows = list(csv.reader(io.StringIO(officials["jiading"].get(EXPORT).content.decode("utf-8-sig"))))
+    rows = downloaded_csv_rows(officials["jiading"].get(EXPORT))
     assert {row[2] for row in rows[1:]} == {jiading.slug}
     assert {row[3] for row in rows[1:]} == {JIADING}
 
@@ -67,14 +66,14 @@ def test_a_district_editor_sees_only_their_districts_clusters(officials, looked_
 def test_the_csv_is_formula_safe_and_follows_the_range(officials, looked_at):
     response = officials["city"].get(EXPORT)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = downloaded_csv_rows(response)
     assert rows[0] == ["day", "kind", "key", "district", "count"]
     keys = [row[2] for row in rows[1:]]
     assert '\'=hyperlink("http://evil.example")' in keys
     assert not any(key.startswith(("=", "+", "-", "@")) for key in keys)
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     before = officials["city"].get(EXPORT, {"start": yesterday, "end": yesterday})
-    assert len(list(csv.reader(io.StringIO(before.content.decode("utf-8-sig"))))) == 1
+    assert len(downloaded_csv_rows(before)) == 1
 
 
 def test_a_wrong_range_says_so_and_shows_the_last_30_days(officials, looked_at):
@@ -94,8 +93,6 @@ def test_in_chinese(officials, looked_at):
 
 def test_nobody_else_opens_it(layout_data, django_user_model, counts):
     assert Client().get(DASHBOARD).status_code == 302  # to the sign-in
-    from tests.unit.conftest import signed_in
-
     staff = django_user_model.objects.create_user("no-role", "n@example.org", "pw", is_staff=True)
     assert signed_in(staff).get(DASHBOARD).status_code == 403
 

@@ -17,7 +17,7 @@ from tests.unit.conftest import (
     cluster_in,
     inside,
 )
-from tests.unit.test_resources import CSV, confirm, csv_rows, dry_run
+from tests.unit.import_files import CSV, confirm, dry_run, typed_table
 
 
 def changes_version(write):
@@ -85,7 +85,7 @@ def test_restore_layout_changes_the_version(tmp_path):
     assert changes_version(lambda: call_command("restore_layout", str(backup), verbosity=0))
 
 
-def test_admin_save_publish_and_revert_change_the_version(officials):  # noqa: F811
+def test_admin_save_publish_and_revert_change_the_version(officials):
     cluster = cluster_in(JIADING)
 
     def admin_save():
@@ -120,10 +120,10 @@ def test_admin_save_publish_and_revert_change_the_version(officials):  # noqa: F
     assert changes_version(boundary_upload)
 
 
-def test_an_import_changes_the_version_and_its_preview_does_not(officials):  # noqa: F811
+def test_an_import_changes_the_version_and_its_preview_does_not(officials):
     xuhui = cluster_in(XUHUI)
     before = data_version.current()
-    preview = dry_run(officials["admin"], Cluster, csv_rows(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
+    preview = dry_run(officials["admin"], Cluster, typed_table(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
     assert data_version.current() == before  # the preview is rolled back, its bump with it
     confirm(officials["admin"], Cluster, preview)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 130_000 and data_version.current() != before

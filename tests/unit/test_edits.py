@@ -1,10 +1,8 @@
 """One gate for every edit (layout.edits): each way of writing a record meets the same rules and refusals."""
 
-import io
 import json
 
 import pytest
-import tablib
 from django.contrib.admin.sites import site
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +24,7 @@ from tests.unit.conftest import (
     messages_of,
     new_cluster_form,
 )
+from tests.unit.import_files import CSV, dry_run, typed_table
 
 PUBLISH_REFUSED = "Only a reviewer may publish"
 OTHER_DISTRICT = "another district"
@@ -142,11 +141,7 @@ def test_inline_row_deleting_a_published_scenario_by_a_non_reviewer_is_refused(o
 
 def test_import_of_another_districts_record_is_refused_by_the_gate(officials):
     xuhui = cluster_in(XUHUI)
-    upload = io.BytesIO(tablib.Dataset([xuhui.slug, "Renamed"], headers=["slug", "name_en"]).export("csv").encode())
-    upload.name = "clusters.csv"
-    response = officials["jiading"].post(
-        reverse("admin:layout_cluster_import"), {"format": "1", "import_file": upload, "resource": "0"}
-    )
+    response = dry_run(officials["jiading"], Cluster, typed_table(["slug", "name_en"], [xuhui.slug, "Renamed"]), CSV)
     assert f"is {OTHER_DISTRICT}'s record" in response.content.decode().replace("&#x27;", "'")
     assert Cluster.objects.get(pk=xuhui.pk).name_en == xuhui.name_en
 

@@ -1,8 +1,6 @@
 """Embedding: who may frame /embed/, what its options show, oEmbed and its discovery links, the embed dialog."""
 
-import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +10,7 @@ from django.utils import translation
 
 from layout import embed
 from layout.models import Cluster
+from tests.unit.page_reader import Page, read_page
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 
@@ -21,54 +20,9 @@ ZHANGJIANG = "zhangjiang-jinqiao-electronic-information"
 XUHUI = "xuhui-artificial-intelligence"
 
 
-class Page(HTMLParser):
-    """The elements of a page by tag, with their attributes; the JSON of its json_script elements."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.elements = []
-        self.json = {}
-        self._script_id = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.elements.append((tag, attrs))
-        self._script_id = attrs.get("id") if tag == "script" and attrs.get("type") == "application/json" else None
-
-    def handle_data(self, data):
-        if self._script_id:
-            self.json[self._script_id] = json.loads(data)
-            self._script_id = None
-
-    def find(self, tag, **wanted):
-        return [
-            attrs
-            for t, attrs in self.elements
-            if t == tag and all(wanted[name] in (attrs.get(name.rstrip("_")) or "").split() for name in wanted)
-        ]
-
-    def ids(self):
-        return {attrs["id"] for _tag, attrs in self.elements if attrs.get("id")}
-
-    def fetched(self):
-        """What a browser loads: scripts, images, stylesheets and icons (not alternate links)."""
-        addresses = [a.get("src") for t, a in self.elements if t in ("script", "img", "iframe") and a.get("src")]
-        addresses += [
-            a["href"]
-            for t, a in self.elements
-            if t == "link" and a.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")
-        ]
-        return addresses
-
-
-def page(response):
-    return Page(response.content.decode())
-
-
 def drawn_features(client, response):
     """The cluster features the embedded map draws: the answer at the address its config gives."""
-    return client.get(page(response).json["map-config"]["clustersUrl"]).json()["features"]
+    return client.get(read_page(response).json["map-config"]["clustersUrl"]).json()["features"]
 
 
 def page_url(language, name="cluster_map", *args):
@@ -135,7 +89,7 @@ def test_the_setting_lists_the_portals_allowed_to_frame_the_map(client, settings
 
 def test_the_allowed_origins_reach_the_embedded_map_for_its_message_checks(client, settings):
     settings.LAYOUT_EMBED_ALLOWED_ORIGINS = ["https://portal.example.org"]
-    config = page(client.get("/embed/", **EN)).json["map-config"]
+    config = read_page(client.get("/embed/", **EN)).json["map-config"]
     assert config["embed"]["allowedOrigins"] == ["https://portal.example.org"]
 
 
@@ -185,8 +139,8 @@ def test_a_subdomain_pattern_allows_subdomains_only_on_its_scheme_and_port():
 def test_the_embed_is_the_map_without_the_site_around_it(client):
     response = client.get("/embed/", **EN)
     assert response.status_code == 200
-    embedded = page(response)
-    ids = embedded.ids()
+    embedded = read_page(response)
+    ids = embedded.ids
     assert "cluster-map" in ids
     # No navigation, no visible header, no headline panel, no embed dialog inside the embed.
     assert embedded.find("div", class_="site-nav") == [] and embedded.find("nav", class_="site-nav-pages") == []
@@ -197,44 +151,44 @@ def test_the_embed_is_the_map_without_the_site_around_it(client):
     assert embedded.find("input", class_="compare-check") == []
     assert embedded.json["map-config"]["compareUrl"] is None
     assert embedded.find("meta", name="robots")[0]["content"] == "noindex"
-    assert "layout/embed-bridge.js" in " ".join(embedded.fetched())
+    assert "layout/embed-bridge.js" in " ".join(address for _tag, address in embedded.fetched)
 
 
 @pytest.mark.parametrize("address", ["/embed/", f"/embed/clusters/{XUHUI}/?controls=none&legend=0"])
 def test_the_embed_loads_nothing_from_another_host(client, address):
-    fetched = page(client.get(address, **EN)).fetched()
+    fetched = [address for _tag, address in read_page(client.get(address, **EN)).fetched]
     assert fetched and all(a.startswith("/") and not a.startswith("//") for a in fetched), fetched
 
 
 def test_every_control_and_the_legend_by_default(client):
-    embedded = page(client.get("/embed/", **EN))
+    embedded = read_page(client.get("/embed/", **EN))
     assert embedded.json["map-config"]["embed"]["controls"] == list(embed.CONTROLS)
-    assert {"map-search-input", "map-filter-form", "map-panel"} <= embedded.ids()
+    assert {"map-search-input", "map-filter-form", "map-panel"} <= embedded.ids
     assert embedded.find("details", class_="map-legend") and embedded.find("button", class_="drawer-toggle")
 
 
 def test_the_embeds_panel_offers_no_comparison_and_its_heading_promises_none(client):
     english = client.get("/embed/", **EN).content.decode()
     assert 'class="drawer-title">Find clusters</h2>' in english
-    assert page(client.get("/embed/", **EN)).find("input", class_="compare-check") == []
+    assert read_page(client.get("/embed/", **EN)).find("input", class_="compare-check") == []
     assert 'class="drawer-title">查找集聚区</h2>' in client.get("/embed/?lang=zh-hans", **EN).content.decode()
     # The site's own map page keeps its heading: there, clusters can be compared.
     assert 'class="drawer-title">Find and compare clusters</h2>' in client.get("/en/").content.decode()
 
 
 def test_controls_and_legend_choose_what_the_embed_shows(client):
-    embedded = page(client.get("/embed/?controls=list,zoom&legend=0", **EN))
+    embedded = read_page(client.get("/embed/?controls=list,zoom&legend=0", **EN))
     assert embedded.json["map-config"]["embed"]["controls"] == ["zoom", "list"]
-    ids = embedded.ids()
+    ids = embedded.ids
     assert "map-panel" in ids and embedded.find("nav", class_="cluster-list")
     assert "map-search-input" not in ids and "map-filter-form" not in ids
     assert embedded.find("details", class_="map-legend") == []
 
 
 def test_no_controls_leave_the_map_alone_in_its_frame(client):
-    embedded = page(client.get("/embed/?controls=none", **EN))
+    embedded = read_page(client.get("/embed/?controls=none", **EN))
     assert embedded.json["map-config"]["embed"]["controls"] == []
-    assert "map-panel" not in embedded.ids() and embedded.find("button", class_="drawer-toggle") == []
+    assert "map-panel" not in embedded.ids and embedded.find("button", class_="drawer-toggle") == []
     assert "embed-no-panel" in embedded.find("body")[0]["class"].split()
     assert embedded.find("details", class_="map-legend")
 
@@ -279,15 +233,15 @@ def test_the_language_comes_from_lang_else_from_the_browser(client):
     assert english["Content-Language"] == "en" and '<html lang="en">' in english.content.decode()
     chinese = client.get("/embed/?lang=zh-hans", **EN)
     assert chinese["Content-Language"] == "zh-hans" and '<html lang="zh-hans">' in chinese.content.decode()
-    embedded = page(chinese)
+    embedded = read_page(chinese)
     assert embedded.json["map-config"]["language"] == "zh"
     urls = {f["properties"]["url"] for f in drawn_features(client, chinese)}
     assert urls and all(u.startswith("/zh-hans/2025/clusters/") for u in urls)
-    assert page(client.get("/embed/", **ZH)).json["map-config"]["embed"]["language"] == "zh-hans"
+    assert read_page(client.get("/embed/", **ZH)).json["map-config"]["embed"]["language"] == "zh-hans"
 
 
 def test_links_in_the_embed_open_the_full_site_in_a_new_tab(client):
-    links = page(client.get("/embed/?controls=list", **EN)).find("a", class_="cluster-link")
+    links = read_page(client.get("/embed/?controls=list", **EN)).find("a", class_="cluster-link")
     assert len(links) == 14
     assert all(
         a["target"] == "_blank" and a["rel"] == "noopener" and a["href"].startswith("/en/2025/clusters/") for a in links
@@ -298,7 +252,7 @@ def test_a_cluster_embed_opens_its_cluster(client):
     response = client.get(f"/embed/clusters/{XUHUI}/", **EN)
     cluster = Cluster.objects.get(slug=XUHUI)
     assert response.status_code == 200
-    assert page(response).json["map-config"]["embed"]["cluster"] == XUHUI
+    assert read_page(response).json["map-config"]["embed"]["cluster"] == XUHUI
     assert f"<title>{cluster.name_en} · Shanghai 2025 key industry layout</title>" in response.content.decode()
 
 
@@ -412,7 +366,7 @@ def test_oembed_does_not_embed_a_draft(client):
 
 @pytest.mark.parametrize("address", [page_url("en"), page_url("zh-hans", "cluster_detail", XUHUI)])
 def test_map_and_cluster_pages_announce_their_oembed(client, address):
-    links = page(client.get(address, **EN)).find("link", rel="alternate", type="application/json+oembed")
+    links = read_page(client.get(address, **EN)).find("link", rel="alternate", type="application/json+oembed")
     assert len(links) == 1
     discovery = urlsplit(links[0]["href"])
     assert discovery.path == "/oembed/"
@@ -428,7 +382,7 @@ def test_map_and_cluster_pages_announce_their_oembed(client, address):
 
 @pytest.mark.parametrize("address", [page_url("en"), page_url("en", "cluster_detail", XUHUI)])
 def test_map_and_cluster_pages_offer_the_embed_dialog_with_labelled_choices(client, address):
-    offered = page(client.get(address, **EN))
+    offered = read_page(client.get(address, **EN))
     assert offered.find("button", class_="embed-open")[0]["aria-controls"] == "embed-dialog"
     assert offered.find("dialog")[0]["aria-labelledby"] == "embed-dialog-title"
     labelled = {attrs["for"] for attrs in offered.find("label") if attrs.get("for")}
@@ -461,7 +415,7 @@ def test_map_and_cluster_pages_offer_the_embed_dialog_with_labelled_choices(clie
 
 def test_the_dialog_of_a_cluster_page_starts_from_its_cluster_and_offers_published_clusters_only(client):
     Cluster.objects.filter(slug=ZHANGJIANG).update(is_published=False)
-    offered = page(client.get(page_url("en", "cluster_detail", XUHUI), **EN))
+    offered = read_page(client.get(page_url("en", "cluster_detail", XUHUI), **EN))
     options = [a for t, a in offered.elements if t == "option"]
     selected = [
         a["value"] for a in options if "selected" in a and a["value"] in {c.slug for c in Cluster.objects.all()}

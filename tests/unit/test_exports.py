@@ -40,7 +40,7 @@ def published_clusters():
     return {c.slug: c for c in Cluster.objects.published()}
 
 
-def same_shape(got, stored):
+def same_shape_within_rounding(got, stored):
     return shapely.hausdorff_distance(shapely.force_2d(got), shapely.geometry.shape(stored)) < TOLERANCE
 
 
@@ -59,7 +59,7 @@ def assert_clusters_match_the_database(frame, name_column="name_zh"):
             else:
                 assert int(row[field]) == value, (slug, field)
         if cluster.boundary:
-            assert same_shape(row["geometry"], cluster.boundary), slug
+            assert same_shape_within_rounding(row["geometry"], cluster.boundary), slug
         else:
             assert row["geometry"] is None or row["geometry"].is_empty, slug
 
@@ -85,7 +85,9 @@ def test_geopackage_holds_every_table_with_the_database_figures_and_geometry(dow
     districts = geopandas.read_file(path, layer="districts")
     assert len(districts) == 16
     for row in districts.to_dict("records"):
-        assert same_shape(row["geometry"], District.objects.get(adcode=row["adcode"]).boundary), row["adcode"]
+        assert same_shape_within_rounding(row["geometry"], District.objects.get(adcode=row["adcode"]).boundary), row[
+            "adcode"
+        ]
     anchors = geopandas.read_file(path, layer="cluster_anchors")
     assert set(anchors["slug"]) == {c.slug for c in Cluster.objects.exclude(anchor__isnull=True)}
     scenarios = pyogrio.read_dataframe(path, layer="scenarios")

@@ -6,38 +6,32 @@ import pytest
 import shapely
 
 from layout import geometry
+from tests.unit.conftest import REFERENCE_GCJ02, REFERENCE_WGS84, metres_between
 
-# ANCHORS.md: a published WGS-84 ⇄ GCJ-02 pair (Alibaba Cloud's documentation), lon/lat.
-REFERENCE_WGS84 = (120.021519, 30.281543)
-REFERENCE_GCJ02 = (120.026268, 30.279164)
 TWO_METRES = 2.0
 
 
-def square(lon, lat, size=0.01):
+def square_from(lon, lat, size=0.01):
+    """A square polygon (GeoJSON) with its south-west corner at (lon, lat), `size` degrees a side."""
     return {
         "type": "Polygon",
         "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
     }
 
 
-def metres_between(a, b):
-    _az1, _az2, distance = geometry.WGS84.inv(a[0], a[1], b[0], b[1])
-    return distance
-
-
 def test_valid_polygon_in_shanghai_is_accepted():
-    geom = geometry.validate_geojson(square(121.45, 31.2))
+    geom = geometry.validate_geojson(square_from(121.45, 31.2))
     assert geom.geom_type == "Polygon"
 
 
 def test_geojson_text_is_accepted_like_a_dict():
-    assert geometry.validate_geojson(json.dumps(square(121.45, 31.2))).is_valid
+    assert geometry.validate_geojson(json.dumps(square_from(121.45, 31.2))).is_valid
 
 
 def test_multipolygon_is_accepted():
     multi = {
         "type": "MultiPolygon",
-        "coordinates": [square(121.4, 31.2)["coordinates"], square(121.5, 31.2)["coordinates"]],
+        "coordinates": [square_from(121.4, 31.2)["coordinates"], square_from(121.5, 31.2)["coordinates"]],
     }
     assert geometry.validate_geojson(multi).geom_type == "MultiPolygon"
 
@@ -74,7 +68,7 @@ def test_empty_polygon_is_refused():
 
 
 def test_polygon_outside_shanghai_is_refused_with_the_first_point_outside():
-    beijing = square(116.39, 39.90)
+    beijing = square_from(116.39, 39.90)
     with pytest.raises(geometry.GeometryError) as caught:
         geometry.validate_geojson(beijing)
     assert "outside Shanghai" in caught.value.message
@@ -90,7 +84,7 @@ def test_swapped_lat_lon_is_explained():
 def test_point_type_is_checked_for_anchors():
     assert geometry.validate_geojson({"type": "Point", "coordinates": [121.4, 31.2]}, geometry.POINT)
     with pytest.raises(geometry.GeometryError):
-        geometry.validate_geojson(square(121.45, 31.2), geometry.POINT)
+        geometry.validate_geojson(square_from(121.45, 31.2), geometry.POINT)
 
 
 def test_wgs84_to_gcj02_reproduces_the_published_reference_pair():
@@ -131,14 +125,14 @@ def test_geodesic_disc_has_the_requested_area():
 
 def test_geodesic_area_of_a_known_square():
     # 0.01° × 0.01° at 31.2° N ≈ 1,113 m × 952 m.
-    area = geometry.geodesic_area_m2(geometry.parse_geometry(square(121.45, 31.2)))
+    area = geometry.geodesic_area_m2(geometry.parse_geometry(square_from(121.45, 31.2)))
     assert area == pytest.approx(1_060_000, rel=0.01)
 
 
 def test_share_within():
-    outer = geometry.parse_geometry(square(121.4, 31.2, 0.02))
-    assert geometry.share_within(geometry.parse_geometry(square(121.405, 31.205)), outer) == pytest.approx(1.0)
-    half_out = geometry.parse_geometry(square(121.415, 31.205))
+    outer = geometry.parse_geometry(square_from(121.4, 31.2, 0.02))
+    assert geometry.share_within(geometry.parse_geometry(square_from(121.405, 31.205)), outer) == pytest.approx(1.0)
+    half_out = geometry.parse_geometry(square_from(121.415, 31.205))
     assert geometry.share_within(half_out, outer) == pytest.approx(0.5)
 
 

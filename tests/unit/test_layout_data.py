@@ -1,15 +1,10 @@
 """The `layout_data` fixture's fast path: after a flush, the seeds written again are what `load_layout` wrote."""
 
 import pytest
-from django.core import serializers
 
 from layout.models import Cluster, District, IndustryChain, Source
 from tests.conftest import SEEDS, Seeds
-
-
-def snapshot():
-    models = (Source, District, IndustryChain, Cluster)
-    return [serializers.serialize("json", model.objects.order_by("pk")) for model in models]
+from tests.unit.conftest import every_field
 
 
 def test_a_test_without_layout_data_sees_the_layout_tables_empty(db):
@@ -19,8 +14,8 @@ def test_a_test_without_layout_data_sees_the_layout_tables_empty(db):
 @pytest.mark.django_db(transaction=True)
 def test_seeds_written_again_after_a_flush_are_the_loaders():
     SEEDS.ensure_present()
-    loaded = snapshot()
+    loaded = every_field(Source, District, IndustryChain, Cluster)
     Seeds.empty(SEEDS.tables)
     assert Cluster.objects.count() == 0
     SEEDS.ensure_present()
-    assert snapshot() == loaded
+    assert every_field(Source, District, IndustryChain, Cluster) == loaded

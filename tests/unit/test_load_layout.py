@@ -22,7 +22,7 @@ def load(**options):
     return out.getvalue()
 
 
-def snapshot():
+def seeded_records():
     """Every seeded record's identity, last change and seeded values."""
     return {
         (kind.model.__name__, obj.pk): (obj.updated_at, obj.seed_values)
@@ -111,9 +111,9 @@ def test_named_scenarios_and_projects_should_keep_unknowns_unknown(layout_data):
 
 
 def test_second_load_should_change_nothing(layout_data):
-    before = snapshot()
+    before = seeded_records()
     summary = load()
-    assert snapshot() == before
+    assert seeded_records() == before
     assert f"0 created, 0 updated, {len(before)} unchanged, kept 0 edited records" in summary
 
 

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from layout import geojson, geometry, map_data, pages
 from layout.models import Cluster, District, Project, Scenario, ScenarioCategory
-from tests.unit.conftest import page_json
+from tests.unit.page_reader import page_json
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 

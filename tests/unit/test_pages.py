@@ -8,7 +8,7 @@ from django.utils import translation
 
 from layout import geojson, geometry, pages
 from layout.models import Cluster, HeadlineFigure, Project, Scenario
-from tests.unit.conftest import page_json
+from tests.unit.page_reader import page_json
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 

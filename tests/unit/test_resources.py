@@ -6,74 +6,39 @@ import zipfile
 
 import pytest
 import tablib
-from django import forms
-from django.core import serializers
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from layout.models import Cluster, Project, Scenario, Source
-from tests.unit.conftest import JIADING, XUHUI, cluster_in, messages_of, offers_to_confirm, preview_rows
-
-XLSX, CSV = "0", "1"  # the admin's format choices, in TableAdmin's order
-CONTENT = {XLSX: "xlsx", CSV: "csv"}
-
-
-def snapshot(*models):
-    """Every field of every record, to compare before and after."""
-    return {model.__name__: serializers.serialize("python", model.objects.order_by("pk")) for model in models}
-
-
-def export(client, model, file_format):
-    name = model._meta.model_name
-    url = reverse(f"admin:layout_{name}_export")
-    form = client.get(url).context["form"]
-    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
-    data.update(format=file_format, resource="0")
-    response = client.post(url, data)
-    assert response.status_code == 200, response.content[:500]
-    if file_format == XLSX:
-        return tablib.Dataset().load(io.BytesIO(response.content), format="xlsx")
-    return tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
-
-
-def dry_run(client, model, dataset, file_format):
-    content = dataset.export(CONTENT[file_format])
-    return dry_run_file(client, model, content.encode("utf-8") if isinstance(content, str) else content, file_format)
-
-
-def dry_run_file(client, model, content, file_format):
-    upload = SimpleUploadedFile(f"table.{CONTENT[file_format]}", content)
-    response = client.post(
-        reverse(f"admin:layout_{model._meta.model_name}_import"),
-        {"format": file_format, "import_file": upload, "resource": "0"},
-    )
-    assert response.status_code == 200
-    return response
-
-
-def confirm(client, model, preview):
-    confirm_form = preview.context.get("confirm_form")
-    assert confirm_form is not None, "the preview refused the file"
-    data = {name: confirm_form.initial.get(name, field.initial) for name, field in confirm_form.fields.items()}
-    return client.post(
-        reverse(f"admin:layout_{model._meta.model_name}_process_import"),
-        {k: v for k, v in data.items() if v is not None},
-        follow=True,
-    )
+from tests.unit.conftest import JIADING, XUHUI, cluster_in, every_field, messages_of
+from tests.unit.import_files import (
+    CONTENT,
+    CSV,
+    XLSX,
+    confirm,
+    dry_run,
+    dry_run_file,
+    export,
+    exported_response,
+    offers_to_confirm,
+    preview_changes,
+    preview_rows,
+    refused_rows,
+    typed_table,
+)
 
 
 @pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
 @pytest.mark.parametrize("model", [Cluster, Scenario, Project], ids=lambda m: m.__name__)
 def test_export_then_import_unchanged_changes_nothing(officials, model, file_format):
-    before = snapshot(model)
+    before = every_field(model)
     table = export(officials["admin"], model, file_format)
     assert len(table) == model.objects.count()
     preview = dry_run(officials["admin"], model, table, file_format)
-    result = preview.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["skip"] == len(table) and result.totals["update"] == 0
+    assert offers_to_confirm(preview)
+    assert preview_rows(preview) == ["Skipped"] * len(table)
     confirm(officials["admin"], model, preview)
-    assert snapshot(model) == before
+    assert every_field(model) == before
 
 
 def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
@@ -92,30 +57,26 @@ def test_cluster_table_uses_officials_units_and_round_trips_an_edit(officials):
     values[row] = "12.5"
     table[index] = values
     preview = dry_run(officials["admin"], Cluster, table, XLSX)
-    result = preview.context["result"]
-    assert result.totals["update"] == 1
-    [changed] = [row for row in result.rows if row.import_type == "update"]
+    assert preview_rows(preview).count("Update") == 1
     # The preview shows each changed cell, old struck out: here in 万平方米 and in m².
-    new_values = [re.sub(r"<del[^>]*>.*?</del>|<[^>]+>", "", cell) for cell in changed.diff]
-    columns = result.diff_headers
-    assert new_values[columns.index("space_wan_m2")] == "12.5"
-    assert new_values[columns.index("space_m2")] == "125000"
-    assert "<del" in changed.diff[columns.index("space_wan_m2")]
+    [changed] = preview_changes(preview)
+    assert changed["slug"] == (xuhui.slug, xuhui.slug)
+    assert changed["space_wan_m2"] == ("10", "12.5")
+    assert changed["space_m2"] == ("100000", "125000")
     confirm(officials["admin"], Cluster, preview)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 125_000
 
 
-def csv_rows(headers, *rows):
-    return tablib.Dataset(*rows, headers=headers)
-
-
 def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(officials):
     xuhui = cluster_in(XUHUI)
-    base = dry_run(officials["admin"], Cluster, csv_rows(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
+    base = dry_run(officials["admin"], Cluster, typed_table(["slug", "space_m2"], [xuhui.slug, "130000"]), CSV)
     confirm(officials["admin"], Cluster, base)
     assert Cluster.objects.get(pk=xuhui.pk).space_m2 == 130_000
     both = dry_run(
-        officials["admin"], Cluster, csv_rows(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]), CSV
+        officials["admin"],
+        Cluster,
+        typed_table(["slug", "space_wan_m2", "space_m2"], [xuhui.slug, "13", "140000"]),
+        CSV,
     )
     assert not offers_to_confirm(both)
     assert "disagree: fill only one" in both.content.decode()
@@ -124,30 +85,30 @@ def test_figures_may_be_given_in_base_units_or_officials_units_but_must_agree(of
 def test_errors_are_shown_by_row_and_nothing_is_imported(officials):
     xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
     source = Source.objects.get(key="article-2025-03-25")
-    table = csv_rows(
+    table = typed_table(
         ["slug", "name_en", "space_wan_m2", "space_source", "district"],
         [xuhui.slug, "A good change", "10", source.key, XUHUI],
         [jiading.slug, jiading.name_en, "-5", source.key, JIADING],
         [Cluster.objects.get(number=1).slug, "Zhangjiang", "375", source.key, "999999"],
         [Cluster.objects.get(number=2).slug, "Jing'an", "5000000", source.key, "310106"],
     )
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert not offers_to_confirm(preview)
-    invalid = {row.number: row.error for row in preview.context["result"].invalid_rows}
-    assert set(invalid) == {2, 3, 4}
-    assert "-5 万平方米 is not a figure a source can publish" in str(invalid[2])
-    assert "no district with adcode '999999'" in str(invalid[3])
-    assert "not a plausible space" in str(invalid[4]) and "1 万平方米 = 10,000 m²" in str(invalid[4])
+    refused = {number: " ".join(reasons) for number, reasons in refused_rows(preview).items()}
+    assert set(refused) == {2, 3, 4}
+    assert "-5 万平方米 is not a figure a source can publish" in refused[2]
+    assert "no district with adcode '999999'" in refused[3]
+    assert "not a plausible space" in refused[4] and "1 万平方米 = 10,000 m²" in refused[4]
     html = preview.content.decode()
     assert "Some rows failed to validate" in html and "is not a figure a source can publish" in html
-    assert snapshot(Cluster) == before  # not even the good first row
+    assert every_field(Cluster) == before  # not even the good first row
 
 
 def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
     xuhui, jiading = cluster_in(XUHUI), cluster_in(JIADING)
     Source.objects.create(key="temporary", title="A source deleted before the import is confirmed")
-    table = csv_rows(
+    table = typed_table(
         ["slug", "name_en", "space_wan_m2", "space_source"],
         [xuhui.slug, "Changed first", "11", "article-2025-03-25"],
         [jiading.slug, jiading.name_en, "3", "temporary"],
@@ -155,16 +116,16 @@ def test_a_confirmed_import_that_fails_meanwhile_applies_nothing(officials):
     preview = dry_run(officials["admin"], Cluster, table, CSV)
     assert offers_to_confirm(preview)
     Source.objects.filter(key="temporary").delete()
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     done = confirm(officials["admin"], Cluster, preview)
     assert any("Nothing was imported" in m and "row 2" in m for m in messages_of(done))
-    assert snapshot(Cluster) == before
+    assert every_field(Cluster) == before
 
 
 def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
     jiading = cluster_in(JIADING)
     preview = dry_run(
-        officials["jiading"], Cluster, csv_rows(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV
+        officials["jiading"], Cluster, typed_table(["slug", "name_en"], [jiading.slug, "Imported name"]), CSV
     )
     confirm(officials["jiading"], Cluster, preview)
     live = Cluster.objects.get(pk=jiading.pk)
@@ -173,7 +134,7 @@ def test_a_district_editors_import_to_a_published_record_is_a_draft(officials):
 
 
 def test_new_rows_are_imported_as_drafts(officials):
-    table = csv_rows(
+    table = typed_table(
         ["id", "title_zh", "title_en", "cluster", "source"],
         ["", "新场景", "New scenario", cluster_in(JIADING).slug, "article-2025-03-25"],
     )
@@ -187,16 +148,7 @@ def test_new_rows_are_imported_as_drafts(officials):
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
 
 
-def exported_response(client, model, file_format):
-    url = reverse(f"admin:layout_{model._meta.model_name}_export")
-    form = client.get(url).context["form"]
-    data = {field: "on" for field, f in form.fields.items() if isinstance(f, forms.BooleanField)}
-    return client.post(url, {**data, "format": file_format, "resource": "0"})
-
-
 def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchanged(officials):
-    from openpyxl import load_workbook
-
     cluster = cluster_in(JIADING)
     Cluster.objects.filter(pk=cluster.pk).update(name_en=FORMULA, lead_track_en="+1+1", description_en="@SUM(A1)")
     xlsx = exported_response(officials["admin"], Cluster, XLSX).content
@@ -208,17 +160,17 @@ def test_a_formula_typed_in_a_field_is_exported_as_text_and_imports_back_unchang
     text = exported_response(officials["admin"], Cluster, CSV).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM(A1)" in text
     assert not re.search(r'(^|,)"?=HYPERLINK', text, re.MULTILINE)
-    before = snapshot(Cluster)
+    before = every_field(Cluster)
     # The files as downloaded, and as a program re-saves them (tablib writes text starting with "=" as a
     # formula cell, with no result).
     uploads = [(xlsx, XLSX), (text.encode("utf-8"), CSV)]
     uploads += [(export(officials["admin"], Cluster, f).export(CONTENT[f]), f) for f in (XLSX, CSV)]
     for content, file_format in uploads:
         content = content.encode("utf-8") if isinstance(content, str) else content
-        result = dry_run_file(officials["admin"], Cluster, content, file_format).context["result"]
-        assert not result.invalid_rows and not result.row_errors() and not result.base_errors
-        assert result.totals["skip"] == Cluster.objects.count() and result.totals["update"] == 0
-    assert snapshot(Cluster) == before
+        preview = dry_run_file(officials["admin"], Cluster, content, file_format)
+        assert offers_to_confirm(preview) and refused_rows(preview) == {}
+        assert preview_rows(preview) == ["Skipped"] * Cluster.objects.count()
+    assert every_field(Cluster) == before
     assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
 
@@ -239,8 +191,6 @@ def with_formula_results(xlsx, result):
 
 
 def test_a_formula_an_official_types_in_excel_is_imported_as_typed_not_as_its_result(officials):
-    from openpyxl import load_workbook
-
     cluster = cluster_in(JIADING)
     book = load_workbook(io.BytesIO(exported_response(officials["admin"], Cluster, XLSX).content))
     sheet = book.active
@@ -253,9 +203,8 @@ def test_a_formula_an_official_types_in_excel_is_imported_as_typed_not_as_its_re
     cached = load_workbook(io.BytesIO(xlsx), data_only=True).active
     assert "click" in [cell.value for row in cached.iter_rows() for cell in row]
     preview = dry_run_file(officials["admin"], Cluster, xlsx, XLSX)
-    result = preview.context["result"]
-    assert not result.invalid_rows and not result.row_errors()
-    assert result.totals["update"] == 1
+    assert offers_to_confirm(preview) and refused_rows(preview) == {}
+    assert preview_rows(preview).count("Update") == 1
     confirm(officials["admin"], Cluster, preview)
     assert Cluster.objects.get(pk=cluster.pk).name_en == FORMULA
 
@@ -284,21 +233,17 @@ def test_a_tampered_or_stale_confirmation_is_refused_with_a_reason(officials, ta
 def test_a_cell_that_is_not_a_number_is_named_in_a_sentence(officials, column, value):
     table = tablib.Dataset([cluster_in(JIADING).slug, value], headers=["slug", column])
     response = dry_run(officials["admin"], Cluster, table, CSV)
-    errors = [str(error.error) for _number, row in response.context["result"].row_errors() for error in row]
-    errors += [str(row.error) for row in response.context["result"].invalid_rows]
+    errors = [reason for reasons in refused_rows(response).values() for reason in reasons]
     assert any(f"“{value}” is not a number." in error for error in errors), errors
     assert not any("ConversionSyntax" in error for error in errors)
 
 
 def test_a_formula_in_a_number_cell_is_refused_in_a_sentence_not_calculated(officials):
-    from openpyxl import Workbook
-
     book = Workbook()
     book.active.append(["slug", "space_wan_m2"])
     book.active.append([cluster_in(JIADING).slug, "=1+2"])  # a formula cell, as Excel saves what was typed
     out = io.BytesIO()
     book.save(out)
-    result = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX).context["result"]
-    errors = [str(row.error) for row in result.invalid_rows]
-    errors += [str(error.error) for _number, row in result.row_errors() for error in row]
+    preview = dry_run_file(officials["admin"], Cluster, out.getvalue(), XLSX)
+    errors = [reason for reasons in refused_rows(preview).values() for reason in reasons]
     assert any("“=1+2” is a formula, which is not calculated" in error for error in errors), errors

@@ -1,7 +1,5 @@
 """Who may do what: a district editor keeps to their district in every path the admin offers."""
 
-import io
-
 import pytest
 import tablib
 from django.urls import reverse
@@ -17,9 +15,9 @@ from tests.unit.conftest import (
     cluster_in,
     errors_shown,
     listed,
-    offers_to_confirm,
     select_options,
 )
+from tests.unit.import_files import CSV, dry_run, offers_to_confirm, typed_table
 
 
 def test_the_three_roles_exist_with_their_permissions(db):
@@ -109,21 +107,12 @@ def test_district_editor_may_not_publish_nor_delete_published_records(officials)
     assert Cluster.objects.filter(pk=jiading_cluster.pk).exists()
 
 
-def _csv(resource_rows, headers):
-    dataset = tablib.Dataset(*resource_rows, headers=headers)
-    return io.BytesIO(dataset.export("csv").encode("utf-8"))
-
-
 def test_import_of_another_districts_record_is_refused_and_nothing_changes(officials):
     jiading_cluster, xuhui = cluster_in(JIADING), cluster_in(XUHUI)
-    upload = _csv(
-        [[jiading_cluster.slug, "Jiading renamed"], [xuhui.slug, "Xuhui renamed by Jiading"]], ["slug", "name_en"]
+    table = typed_table(
+        ["slug", "name_en"], [jiading_cluster.slug, "Jiading renamed"], [xuhui.slug, "Xuhui renamed by Jiading"]
     )
-    upload.name = "clusters.csv"
-    response = officials["jiading"].post(
-        reverse("admin:layout_cluster_import"), {"format": "1", "import_file": upload, "resource": "0"}
-    )
-    assert response.status_code == 200
+    response = dry_run(officials["jiading"], Cluster, table, CSV)
     html = response.content.decode()
     assert "another district" in html
     assert not offers_to_confirm(response)
@@ -132,13 +121,10 @@ def test_import_of_another_districts_record_is_refused_and_nothing_changes(offic
 
 
 def test_import_may_not_create_a_record_in_another_district(officials):
-    upload = _csv(
-        [["new-xuhui", "99", "新集聚区", "New cluster", XUHUI]], ["slug", "number", "name_zh", "name_en", "district"]
+    table = typed_table(
+        ["slug", "number", "name_zh", "name_en", "district"], ["new-xuhui", "99", "新集聚区", "New cluster", XUHUI]
     )
-    upload.name = "clusters.csv"
-    response = officials["jiading"].post(
-        reverse("admin:layout_cluster_import"), {"format": "1", "import_file": upload, "resource": "0"}
-    )
+    response = dry_run(officials["jiading"], Cluster, table, CSV)
     assert "another district" in response.content.decode()
     assert not Cluster.objects.filter(slug="new-xuhui").exists()
 
@@ -146,7 +132,7 @@ def test_import_may_not_create_a_record_in_another_district(officials):
 def test_export_holds_only_the_district_editors_records(officials):
     response = officials["jiading"].post(
         reverse("admin:layout_cluster_export"),
-        {"format": "1", "resource": "0", **{f"clusterresource_{name}": "on" for name in ["slug", "district"]}},
+        {"format": CSV, "resource": "0", **{f"clusterresource_{name}": "on" for name in ["slug", "district"]}},
     )
     assert response.status_code == 200
     rows = tablib.Dataset().load(response.content.decode("utf-8"), format="csv")

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layout.models import SecurityEvent
 from layout.roles import REVIEWER, ensure_roles
-from tests.unit.conftest import authenticator, current_code
+from tests.unit.conftest import authenticator, current_code, signed_in
 
 PASSWORD = "a-long-enough-password"
 LOGIN = reverse("admin:login")
@@ -113,8 +113,6 @@ def recovery_codes_shown(response):
 
 
 def test_new_recovery_codes_replace_the_old_ones(reviewer):
-    from tests.unit.conftest import signed_in
-
     client = signed_in(reviewer)
     renew = reverse("admin:recovery_codes")
     assert f'href="{renew}"' in client.get(reverse("admin:index")).content.decode()
@@ -142,8 +140,6 @@ def test_enrolment_is_refused_once_a_device_is_confirmed(reviewer):
 
 
 def test_a_superuser_resets_a_lost_device(reviewer, django_user_model):
-    from tests.unit.conftest import signed_in
-
     authenticator(reviewer)
     StaticDevice.objects.create(user=reviewer, name="recovery codes")
     admin_user = django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD)
@@ -171,8 +167,6 @@ def test_the_setting_names_the_roles_that_must_use_it(reviewer, settings):
 
 
 def test_the_device_secrets_have_no_admin_page(reviewer, django_user_model):
-    from tests.unit.conftest import signed_in
-
     boss = signed_in(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
     index = boss.get(reverse("admin:index")).content.decode()
     assert "TOTP" not in index and "otp_totp" not in index and "otp_static" not in index

@@ -3,15 +3,15 @@
 import gzip
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 import shapely
 from django.urls import reverse
 from django.utils import translation
 
-from layout import geometry, pages
+from layout import pages
 from layout.models import Cluster, District, HeadlineFigure
+from tests.unit.page_reader import page_json, read_page
 
 pytestmark = pytest.mark.usefixtures("layout_data")
 
@@ -32,56 +32,6 @@ def pinned(language, name="cluster_map", *args, year=2025):
         return reverse(name, kwargs={"year": year, **({"slug": args[0]} if args else {})})
 
 
-class PageParser(HTMLParser):
-    """Collects what a browser would fetch (script/link/img addresses) and text by class."""
-
-    def __init__(self):
-        super().__init__()
-        self.fetched = []
-        self.ids = set()
-        self.html_lang = None
-        self._open = []  # (tag, classes) of open elements
-        self.text_by_class = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.html_lang = attrs.get("lang")
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        if tag in ("script", "img") and attrs.get("src"):
-            self.fetched.append((tag, attrs["src"]))
-        # Only links a browser fetches: alternate and canonical addresses are absolute but never loaded.
-        if (
-            tag == "link"
-            and attrs.get("href")
-            and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")
-        ):
-            self.fetched.append((tag, attrs["href"]))
-        if tag not in ("br", "img", "link", "meta", "input", "hr"):
-            self._open.append((tag, (attrs.get("class") or "").split()))
-
-    def handle_endtag(self, tag):
-        while self._open:
-            if self._open.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        for _tag, classes in self._open:
-            for name in classes:
-                self.text_by_class.setdefault(name, []).append(data)
-
-    def texts(self, class_name):
-        """Text of each element of a class, whitespace collapsed (one entry per text run)."""
-        return [" ".join(t.split()) for t in self.text_by_class.get(class_name, []) if t.strip()]
-
-
-def parse(response):
-    parser = PageParser()
-    parser.feed(response.content.decode())
-    return parser
-
-
 def is_foreign(address):
     return bool(re.match(r"^(https?:)?//", address.strip(), re.IGNORECASE))
 
@@ -89,7 +39,7 @@ def is_foreign(address):
 def test_map_page_has_the_map_legend_totals_and_their_source(client):
     response = client.get(url("en"))
     assert response.status_code == 200
-    page = parse(response)
+    page = read_page(response)
     assert page.html_lang == "en"
     assert {"cluster-map", "legend-title", "map-config"} <= page.ids
     text = response.content.decode()
@@ -104,7 +54,7 @@ def test_map_page_has_the_map_legend_totals_and_their_source(client):
 
 def test_map_page_in_chinese_reads_totals_in_wan_and_yi(client):
     response = client.get(url("zh-hans"))
-    page = parse(response)
+    page = read_page(response)
     assert page.html_lang == "zh-hans"
     figures = page.texts("headline-figure")
     assert "1500万平方米" in figures and "509亿元" in figures
@@ -117,7 +67,7 @@ def test_map_page_lists_every_cluster_with_a_link_to_its_page(client):
 
 
 def test_map_page_loads_leaflet_and_our_module_from_our_own_host_only(client):
-    page = parse(client.get(url("en")))
+    page = read_page(client.get(url("en")))
     foreign = [(tag, address) for tag, address in page.fetched if is_foreign(address)]
     assert foreign == []
     addresses = [address for _tag, address in page.fetched]
@@ -141,7 +91,7 @@ def test_public_map_pages_load_leaflet_alone_and_no_script_that_holds_up_the_fir
 
 def test_map_page_sends_the_map_data_as_json_not_as_template_built_script(client):
     response = client.get(url("en"))
-    config = response.context["map_config"]
+    config = page_json(response, "map-config")
     assert '<script id="map-config" type="application/json">' in response.content.decode()
     # The geometry is not in the page: the clusters and districts are answers of their own.
     assert "coordinates" not in response.content.decode()
@@ -161,14 +111,14 @@ def test_map_page_reads_districts_changed_since_the_release_from_the_database(cl
         "coordinates": [[[121.43, 31.17], [121.45, 31.17], [121.45, 31.19], [121.43, 31.19], [121.43, 31.17]]],
     }
     district.save()
-    config = client.get(url("en")).context["map_config"]
+    config = page_json(client.get(url("en")), "map-config")
     assert config["districtsUrl"] == reverse("map_district_geojson")
     features = {f["properties"]["adcode"]: f for f in client.get(config["districtsUrl"]).json()["features"]}
     assert len(features) == 16 and features["310104"]["geometry"] == district.boundary
 
 
 def test_map_page_places_each_district_name_inside_its_district(client):
-    labels = client.get(url("en")).context["map_config"]["districtLabels"]
+    labels = page_json(client.get(url("en")), "map-config")["districtLabels"]
     assert len(labels) == 16
     for label in labels:
         lat, lon = label["latlng"]
@@ -183,7 +133,7 @@ def test_every_cluster_page_answers_with_its_names_and_figures(client):
         for language in ("en", "zh-hans"):
             response = client.get(url(language, "cluster_detail", cluster.slug))
             assert response.status_code == 200, cluster.slug
-            page = parse(response)
+            page = read_page(response)
             assert cluster.name_zh in page.texts("cluster-name")
             values = page.texts("figure-value")
             unpublished = " ".join(page.texts("figures-unpublished"))
@@ -203,7 +153,7 @@ def test_every_cluster_page_answers_with_its_names_and_figures(client):
 @pytest.mark.parametrize("language, space", [("en", "3,750,000 m²"), ("zh-hans", "375万平方米")])
 def test_zhangjiang_page_shows_its_published_space_with_the_wording_of_its_source(client, language, space):
     response = client.get(url(language, "cluster_detail", ZHANGJIANG))
-    page = parse(response)
+    page = read_page(response)
     assert page.texts("figure-value") == [space]
     unpublished = "Not yet published: investment, open scenarios" if language == "en" else "尚未公布：投资、开放场景"
     assert page.texts("figures-unpublished") == [unpublished]
@@ -226,7 +176,7 @@ def test_cluster_page_with_indicative_boundary_says_it_is_indicative(client):
 
 
 def test_cluster_page_loads_nothing_from_another_host(client):
-    page = parse(client.get(url("en", "cluster_detail", ZHANGJIANG)))
+    page = read_page(client.get(url("en", "cluster_detail", ZHANGJIANG)))
     assert [a for _t, a in page.fetched if is_foreign(a)] == []
     assert "/static/layout/cluster-detail.js" in [a for _t, a in page.fetched]
     assert {"cluster-detail-map", "cluster-feature", "district-feature"} <= page.ids
@@ -253,24 +203,6 @@ def test_api_serves_rfc7946_geojson_in_wgs84(client, url, count):
         assert shape.is_valid, feature["id"]
         lon, lat = shape.representative_point().coords[0]
         assert 120.8 < lon < 122.3 and 30.6 < lat < 31.95, (feature["id"], lon, lat)
-
-
-@pytest.mark.parametrize("url", ["/api/v1/districts.geojson", "/api/v1/clusters.geojson"])
-def test_api_shifts_coordinates_to_gcj02_when_asked(client, url):
-    wgs = {f["id"]: f for f in client.get(url).json()["features"]}
-    gcj = {f["id"]: f for f in client.get(url, {"datum": "gcj02"}).json()["features"]}
-    assert wgs.keys() == gcj.keys()
-    compared = 0
-    for key, feature in wgs.items():
-        if feature["geometry"] is None:
-            assert gcj[key]["geometry"] is None
-            continue
-        expected = geometry.wgs84_to_gcj02(shapely.geometry.shape(feature["geometry"]))
-        got = shapely.geometry.shape(gcj[key]["geometry"])
-        # Rounded to 6 decimals and re-oriented by the builder: compare shapes, not vertex order.
-        assert shapely.hausdorff_distance(got, expected) < 2e-6, key
-        compared += 1
-    assert compared >= 10
 
 
 @pytest.mark.django_db
@@ -319,10 +251,10 @@ def test_an_old_address_without_language_keeps_its_path_and_query(client):
 
 
 def test_the_address_decides_the_language_whatever_the_browser_asks_for(client):
-    page = parse(client.get(url("en", "cluster_detail", ZHANGJIANG), **ZH))
+    page = read_page(client.get(url("en", "cluster_detail", ZHANGJIANG), **ZH))
     assert page.html_lang == "en"
     assert page.texts("figure-value")[0] == "3,750,000 m²"
-    page = parse(client.get(url("zh-hans", "cluster_detail", ZHANGJIANG), **EN))
+    page = read_page(client.get(url("zh-hans", "cluster_detail", ZHANGJIANG), **EN))
     assert page.html_lang == "zh-hans"
     assert page.texts("figure-value")[0] == "375万平方米"
 
@@ -380,7 +312,7 @@ def test_scenarios_page_lists_every_published_scenario_under_its_category_with_c
     response = client.get(url("en", "scenario_list"))
     assert response.status_code == 200
     text = response.content.decode()
-    page = parse(response)
+    page = read_page(response)
     assert page.texts("share") == ["5 of 37"]
     assert "开放四大类37个重点场景" in text  # the headline figure's own wording, with its source
     for category in (
@@ -397,7 +329,7 @@ def test_scenarios_page_lists_every_published_scenario_under_its_category_with_c
 
 
 def test_scenarios_page_in_chinese(client):
-    page = parse(client.get(url("zh-hans", "scenario_list")))
+    page = read_page(client.get(url("zh-hans", "scenario_list")))
     assert page.html_lang == "zh-hans"
     assert page.texts("share") == ["37个中的5个"]
 
@@ -405,7 +337,7 @@ def test_scenarios_page_in_chinese(client):
 def test_projects_page_lists_published_projects_with_figures_district_and_source(client):
     response = client.get(url("en", "project_list"))
     text = response.content.decode()
-    page = parse(response)
+    page = read_page(response)
     assert page.texts("share") == ["2 of 21"]
     assert "2.5 billion CNY" in page.texts("project-investment")
     assert "Shanghai Superconductor 2G high-temperature superconducting tape" in text

@@ -10,11 +10,6 @@ from tests.unit.counting import BROWSER, stored
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser(layout_data, counts):
-    return Client(HTTP_USER_AGENT=BROWSER)
-
-
 def first_cluster():
     return Cluster.objects.filter(is_published=True).order_by("number").first()
 
