@@ -145,10 +145,10 @@ def test_to_geojson_follows_rfc7946_right_hand_rule_and_rounds():
 
 
 def test_a_remembered_label_point_follows_the_outline_it_was_found_for():
-    outline = square(121.40, 31.20, size=0.05)
+    outline = square_from(121.40, 31.20, size=0.05)
     first = geometry.label_point_of(outline)
     assert first.equals(geometry.label_point(geometry.parse_geometry(outline)))
-    moved = square(121.50, 31.30, size=0.05)
+    moved = square_from(121.50, 31.30, size=0.05)
     assert geometry.label_point_of(moved).equals(geometry.label_point(geometry.parse_geometry(moved)))
     assert not geometry.label_point_of(moved).equals(first)
     # The same outline read again (another dict with the same coordinates) is recognised, not recomputed.
