@@ -1,5 +1,6 @@
 """Shared fixtures: the 2025 layout loaded once per test database by the real loader, then kept or emptied per test."""
 
+import gc
 import json
 
 import pytest
@@ -186,6 +187,14 @@ def _language_of_a_fresh_process():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_collection_finish(session):
+    """What is imported by now (Django, the project, the test modules) lives to the end of the run: moved out of the
+    garbage collector's sight, its full collections (set off by the many small lists a GeoJSON outline becomes)
+    walk only what the tests make. 8 % of the unit tests' CPU time (127 s user to 117 s, `pytest tests/unit -n 2`)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_sessionstart(session):
