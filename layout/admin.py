@@ -48,6 +48,22 @@ from layout.resources import ClusterResource, ProjectResource, ScenarioResource,
 from layout.second_factor import has_device, reset_second_factor
 
 
+class SentRowsInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """The rows of an inline as the official sent them, each beside its own record. Django pairs the rows sent with
+    the records still there, in order: after a row was deleted or moved away meanwhile, a refused page showed fewer
+    rows than were sent, under the wrong records, and what the official typed in the last ones was lost."""
+
+    def __iter__(self):
+        formset = self.formset
+        # A row whose record is gone has no instance of its own (None: shown with its message, as a new row is).
+        originals = [form.instance if form.instance.pk is not None else None for form in formset.initial_forms]
+        formset.get_queryset = lambda: originals  # what Django's own __iter__ pairs the rows with
+        try:
+            yield from super().__iter__()
+        finally:
+            del formset.get_queryset
+
+
 class LayoutAdmin(SimpleHistoryAdmin):
     """Every layout record: field-by-field history with revert, and a save refused if the record changed
     since the official opened it."""
@@ -59,6 +75,12 @@ class LayoutAdmin(SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.editor = request.user  # a class made for this request: its saves pass the gate as this official
         return form
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = SentRowsInlineAdminFormSet  # Django builds them; only __iter__ differs
+        return inline_formsets
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

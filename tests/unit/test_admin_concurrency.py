@@ -3,7 +3,6 @@
 import re
 from html import unescape
 
-import pytest
 from django.urls import reverse
 
 from layout.models import Cluster, Project, Scenario
@@ -208,12 +207,6 @@ def test_a_scenario_row_deleted_or_moved_meanwhile_refuses_the_page_and_says_so(
     assert Scenario.objects.get(pk=moved.pk).cluster == cluster_in(XUHUI)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect: the refused page shows only as many rows as the cluster still has (Django's "
-    "InlineAdminFormSet pairs the rows sent with the records still there, in order), so the row moved away and "
-    "the row after it are not shown again: the moved row's message and the title the reviewer typed are lost.",
-)
 def test_every_scenario_row_sent_is_shown_again_with_its_message(officials):
     refused, cluster, (deleted, moved, kept) = _refused_after_a_row_deleted_and_a_row_moved(officials)
     _summary, rows = _inline_errors(refused)
