@@ -92,6 +92,8 @@ def test_should_publish_a_drawn_boundary(open_visit, live_server, officials):
     editor.wait_for_function("() => document.getElementById('id_boundary').value.includes('Polygon')")
     drawn = json.loads(editor.input_value("#id_boundary"))
     assert drawn["type"] == "MultiPolygon" and len(drawn["coordinates"][0][0]) == 5  # 4 corners, closed
+    # The area readout follows the shape just after leaflet.forms has written the field (admin-map.js).
+    editor.wait_for_function("() => Number(document.querySelector('.layout-area').dataset.areaM2) > 0")
     assert "km²" in editor.locator(".layout-area").first.inner_text()
     assert int(editor.locator(".layout-area").first.get_attribute("data-area-m2")) > 500_000
     editor.fill("#id_boundary_method", "Drawn in the admin by the Putuo office from the park plan.")
