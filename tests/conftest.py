@@ -3,6 +3,7 @@
 import gc
 import json
 import math
+import os
 
 import pytest
 from django.apps import apps
@@ -26,6 +27,7 @@ class Seeds:
 
     def __init__(self):
         self.tables = {}  # table name -> (columns, rows)
+        self.sqlite_file = None  # the database as loaded, on SQLite (django_db_setup)
 
     @staticmethod
     def layout_tables():
@@ -108,10 +110,35 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated by pytest-django, with the 2025 layout loaded once by `load_layout`."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The test database, migrated by pytest-django, with the 2025 layout loaded once by `load_layout`; on SQLite
+    also copied, as it is now, to a file that app servers of their own start from (sqlite_site_template)."""
     with django_db_blocker.unblock():
         SEEDS.load()
+        if connection.vendor == "sqlite":
+            import sqlite3
+
+            connection.ensure_connection()
+            SEEDS.sqlite_file = tmp_path_factory.mktemp("sqlite-template") / "db.sqlite3"
+            with sqlite3.connect(SEEDS.sqlite_file) as copy:
+                connection.connection.backup(copy)
+            copy.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_site_template(django_db_setup, tmp_path_factory):
+    """A SQLite file migrated and loaded with the 2025 layout, as `make run` leaves its database: on SQLite a copy
+    of the test database made before any test ran (migrating and loading again costs a gunicorn test 4 s)."""
+    if SEEDS.sqlite_file is None:
+        import subprocess
+        import sys
+
+        SEEDS.sqlite_file = tmp_path_factory.mktemp("sqlite-template") / "db.sqlite3"
+        script = "import django; django.setup(); from django.core.management import call_command as c; "
+        script += "c('migrate', verbosity=0); c('load_layout', verbosity=0)"
+        environment = {**os.environ, "DATABASE_URL": f"sqlite:///{SEEDS.sqlite_file}"}
+        subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=environment, check=True, timeout=300)
+    return SEEDS.sqlite_file
 
 
 @pytest.fixture
@@ -232,7 +259,6 @@ def collected_static(tmp_path_factory):
     source maps (a page loads leaflet.js unless the templates run in debug mode). Under xdist the first worker
     to need them collects them for all (the others wait on a lock)."""
     import fcntl
-    import os
     import subprocess
     import sys
 

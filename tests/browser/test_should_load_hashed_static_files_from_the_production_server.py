@@ -14,8 +14,8 @@ HASHED = re.compile(r"/static/.+\.[0-9a-f]{12}\.\w+$")
 
 
 @pytest.fixture
-def production_server(tmp_path, collected_static):
-    database_url = prepare_sqlite_site(tmp_path, {})
+def production_server(tmp_path, collected_static, sqlite_site_template):
+    database_url = prepare_sqlite_site(tmp_path, {}, sqlite_site_template)
     env = server_environment(DATABASE_URL=database_url, DJANGO_DEBUG="false", DJANGO_STATIC_ROOT=str(collected_static))
     server = start_gunicorn(env, workers=1, threads=4)
     yield server

@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -99,15 +100,17 @@ def start_gunicorn(env, workers=2, threads=1, timeout=90):
         time.sleep(0.1)  # polling for the state "answers", not waiting for a time
 
 
-def prepare_sqlite_site(directory, officials):
-    """A SQLite database file with the 2025 layout and superusers {username: password}; its DATABASE_URL."""
-    database_url = f"sqlite:///{Path(directory) / 'db.sqlite3'}"
+def prepare_sqlite_site(directory, officials, template):
+    """A SQLite database file with the 2025 layout (a copy of `template`: the sqlite_site_template fixture) and
+    superusers {username: password}; its DATABASE_URL."""
+    database = Path(directory) / "db.sqlite3"
+    shutil.copyfile(template, database)
+    database_url = f"sqlite:///{database}"
+    if not officials:
+        return database_url
     script = (
         "import django, sys; django.setup()\n"
-        "from django.core.management import call_command\n"
         "from django.contrib.auth import get_user_model\n"
-        "call_command('migrate', verbosity=0)\n"
-        "call_command('load_layout', verbosity=0)\n"
         f"for name, password in {officials!r}.items():\n"
         "    get_user_model().objects.create_superuser(name, name + '@example.org', password)\n"
     )

@@ -20,9 +20,9 @@ PUBLIC_PAGES = ["/api/v1/clusters.geojson", "/en/clusters/{slug}/", "/api/v1/sce
 
 
 @pytest.fixture(scope="module")
-def sqlite_server(tmp_path_factory):
+def sqlite_server(tmp_path_factory, sqlite_site_template):
     """gunicorn with 2 workers of 4 threads each on one SQLite file: 8 requests at a time."""
-    database_url = prepare_sqlite_site(tmp_path_factory.mktemp("sqlite-site"), OFFICIALS)
+    database_url = prepare_sqlite_site(tmp_path_factory.mktemp("sqlite-site"), OFFICIALS, sqlite_site_template)
     server = start_gunicorn(server_environment(DATABASE_URL=database_url), workers=2, threads=4)
     yield server
     server.stop()
