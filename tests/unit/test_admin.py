@@ -7,6 +7,8 @@ from html import unescape
 import pytest
 import shapely
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from shapely.geometry import shape
 
@@ -14,6 +16,7 @@ from layout.models import Cluster, District, HeadlineFigure, IndustryChain, Proj
 from tests.unit.conftest import (
     change_form_data,
     change_url,
+    changelist_url,
     listed,
     point_inside,
     post_change_form,
@@ -68,6 +71,22 @@ def test_every_model_has_a_list_page_and_a_change_page(official, layout, model):
     assert len(listed(listing)) == len(records) > 0
     assert official.get(change_url(records[0])).status_code == 200
     assert official.get(reverse(f"admin:layout_{model._meta.model_name}_add")).status_code == 200
+
+
+def district_outline_reads(official, url):
+    """How many queries an admin page makes that read the districts' outlines (or the loader's copy of them)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert official.get(url).status_code == 200
+    columns = ('"layout_district"."boundary"', '"layout_district"."seed_values"')
+    return sum(any(column in query["sql"] for column in columns) for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("model", [Cluster, Scenario, Project], ids=lambda m: m.__name__)
+def test_district_selects_filters_and_lists_read_names_not_outlines(official, layout, model):
+    """16 outlines decoded twice each for a select or a filter made every change page and list slower; only a
+    cluster's change page reads them, once, for its map."""
+    assert district_outline_reads(official, changelist_url(model)) == 0
+    assert district_outline_reads(official, change_url(model.objects.first())) == (1 if model is Cluster else 0)
 
 
 @pytest.mark.parametrize("query", ["Jiading", "嘉定", "jiading-intelligent"])
