@@ -2,6 +2,7 @@
 on any console error, page error, failed request or request to another host."""
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,6 +72,7 @@ class Visit:
     failed_requests: list = field(default_factory=list)
     foreign_requests: list = field(default_factory=list)
     allowed_origins: set = field(default_factory=set)
+    stop_foreign_requests: object = None  # (re)routes the requests to origins not allowed (open_page)
 
     def goto(self, path):
         self.page.goto(self.base_url + path)
@@ -80,6 +82,8 @@ class Visit:
     def allow(self, origin):
         """Let the page reach another origin the story itself serves (a portal embedding the map, say)."""
         self.allowed_origins.add(urlsplit(origin).netloc)
+        if self.stop_foreign_requests:
+            self.stop_foreign_requests()
 
     def problems(self):
         return {
@@ -112,8 +116,6 @@ def open_page(browser, base_url, **context_options):
     context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     visit = Visit(page=page, base_url=base_url or "")
-    if base_url:
-        visit.allow(base_url)
 
     def ours(url):
         parts = urlsplit(url)
@@ -121,18 +123,31 @@ def open_page(browser, base_url, **context_options):
             return parts.netloc in visit.allowed_origins
         return bool(base_url) or parts.scheme in ("file", "data", "blob", "about")
 
-    def route(route):
-        if ours(route.request.url):
-            route.continue_()
-        else:
-            visit.foreign_requests.append(route.request.url)
-            route.abort()
+    def refuse(route):
+        visit.foreign_requests.append(route.request.url)
+        route.abort()
+
+    def stop_foreign_requests():
+        """Route only what goes to an origin not allowed: Playwright then leaves every request of our own to the
+        browser, instead of handing each to this process and back (7 % of a map page's time)."""
+        context.unroute_all()
+        allowed = "|".join(re.escape(origin) for origin in sorted(visit.allowed_origins))
+        others = rf"(?!(?:{allowed})(?:[/?#]|$))" if allowed else ""
+        context.route(re.compile(rf"^(?:https?|wss?)://{others}"), refuse)
+        if not base_url:
+            # A page opened from a file may read files and data: addresses, and nothing else.
+            context.route(re.compile(r"^(?!(?:https?|wss?|file|data|blob|about):)"), refuse)
+
+    visit.stop_foreign_requests = stop_foreign_requests
+    if base_url:
+        visit.allow(base_url)
+    else:
+        stop_foreign_requests()
 
     def request_failed(request):
         if ours(request.url) and request.failure != ABORTED:
             visit.failed_requests.append(f"{request.url}: {request.failure}")
 
-    context.route("**/*", route)
     page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
     page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
     page.on("requestfailed", request_failed)
