@@ -367,7 +367,7 @@ class DistrictScopedAdmin(RefuseOutOfScopeMixin, LayoutAdmin):
         if db_field.related_model is District:
             districts = kwargs.get("queryset")
             if districts is None:
-                districts = self.get_field_queryset(None, db_field, request)
+                districts = self.get_field_queryset(kwargs.get("using"), db_field, request)
             kwargs["queryset"] = (District.objects.all() if districts is None else districts).defer(*DISTRICT_OUTLINES)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
