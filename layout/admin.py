@@ -198,22 +198,20 @@ class GeometryAdminMixin:
             return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def own_adcode(self, obj):
-        """The district to highlight on the map: the record's own, or the one it lies in."""
+    def own_adcode(self, obj, adcodes):
+        """The district to highlight on the map: the record's own, or the one it lies in ({district pk: adcode})."""
         if obj is None:
             return None
-        if isinstance(obj, District):
-            return obj.adcode
-        district_id = getattr(obj, "district_id", None)
-        return District.objects.filter(pk=district_id).values_list("adcode", flat=True).first() if district_id else None
+        return adcodes.get(obj.pk if isinstance(obj, District) else getattr(obj, "district_id", None))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # No tile server by default: the district outlines are the map's only reference.
         form = context["adminform"].form
+        adcodes = dict(District.objects.values_list("pk", "adcode"))
         context["layout_admin_map"] = {
             "districts": geojson.district_feature_collection(),
-            "districtAdcodes": {str(pk): adcode for pk, adcode in District.objects.values_list("pk", "adcode")},
-            "ownAdcode": self.own_adcode(obj),
+            "districtAdcodes": {str(pk): adcode for pk, adcode in adcodes.items()},
+            "ownAdcode": self.own_adcode(obj, adcodes),
             "labels": {
                 "paste": str(_("Paste or edit the GeoJSON text")),
                 "area": str(_("Area of the shape")),

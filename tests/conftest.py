@@ -120,8 +120,8 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
             connection.ensure_connection()
             SEEDS.sqlite_file = tmp_path_factory.mktemp("sqlite-template") / "db.sqlite3"
-            with sqlite3.connect(SEEDS.sqlite_file) as copy:
-                connection.connection.backup(copy)
+            copy = sqlite3.connect(SEEDS.sqlite_file)
+            connection.connection.backup(copy)
             copy.close()
 
 

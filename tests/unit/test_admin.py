@@ -23,6 +23,7 @@ from tests.unit.conftest import (
     shown_in_form,
     square,
 )
+from tests.unit.page_reader import page_json
 
 JIADING, XUHUI = "310114", "310104"
 
@@ -87,6 +88,17 @@ def test_district_selects_filters_and_lists_read_names_not_outlines(official, la
     cluster's change page reads them, once, for its map."""
     assert district_outline_reads(official, changelist_url(model)) == 0
     assert district_outline_reads(official, change_url(model.objects.first())) == (1 if model is Cluster else 0)
+
+
+def test_the_admin_map_highlights_the_district_of_the_record(official, layout):
+    """A district's page outlines that district; a cluster's page the district it lies in (and the map follows the
+    district select through the adcode of each choice)."""
+    jiading = layout["districts"][JIADING]
+    district_map = page_json(official.get(change_url(jiading)), "layout-admin-map")
+    assert district_map["ownAdcode"] == JIADING
+    cluster_map = page_json(official.get(change_url(layout["xuhui"])), "layout-admin-map")
+    assert cluster_map["ownAdcode"] == XUHUI
+    assert cluster_map["districtAdcodes"][str(jiading.pk)] == JIADING and len(cluster_map["districtAdcodes"]) == 16
 
 
 @pytest.mark.parametrize("query", ["Jiading", "嘉定", "jiading-intelligent"])
